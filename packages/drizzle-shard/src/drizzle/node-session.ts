@@ -1,0 +1,135 @@
+import { entityKind, type Query } from 'drizzle-orm';
+import type { Cache } from 'drizzle-orm/cache/core';
+import type { Logger } from 'drizzle-orm/logger';
+import type { PgPreparedQuery, PgTransactionConfig, PreparedQueryConfig, SelectedFieldsOrdered } from 'drizzle-orm/pg-core';
+import { PostgresJsPreparedQuery, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import type { RelationalSchemaConfig, TablesRelationalConfig } from 'drizzle-orm/relations';
+import type { Sql, TransactionSql } from 'postgres';
+import type { RoutingDialect } from './routing-dialect.ts';
+import type { StatementPlan } from './statement-plan.ts';
+
+type QueryMetadata = { type: 'select' | 'update' | 'delete' | 'insert'; tables: string[] } | undefined;
+type ResultMapper = ((rows: unknown[][]) => unknown) | undefined;
+
+export interface NodeSessionOptions {
+  readonly logger?: Logger;
+  readonly cache?: Cache;
+  /**
+   * Let postgres.js prepare and cache each statement per connection. Safe on direct
+   * connections (drizzle's query text is stable per query shape); off behind PgBouncer in
+   * transaction mode, which cannot keep prepared statements.
+   */
+  readonly cacheStatements: boolean;
+  /** Checks a statement's plan before it runs (shard-bound dbs refuse keys of other shards). */
+  readonly guard?: (plan: StatementPlan | undefined, inTransaction: boolean) => void;
+}
+
+/** Arguments of one prepared statement, kept to prepare it again on another node. */
+export interface PreparedArgs {
+  readonly fields: SelectedFieldsOrdered | undefined;
+  readonly name: string | undefined;
+  readonly arrayMode: boolean;
+  readonly mapper: ResultMapper;
+  readonly metadata: QueryMetadata;
+  readonly cacheConfig: unknown;
+}
+
+/** drizzle's postgres.js session, plus statement caching and the shard guard. */
+export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig>
+  extends PostgresJsSession<Sql, TFullSchema, TSchema>
+{
+  static override readonly [entityKind]: string = 'DrizzleShardNodeSession';
+
+  constructor(
+    client: Sql | TransactionSql,
+    readonly routingDialect: RoutingDialect,
+    readonly schemaConfig: RelationalSchemaConfig<TSchema> | undefined,
+    readonly nodeOptions: NodeSessionOptions,
+    readonly inTransaction = false,
+  ) {
+    super(client as Sql, routingDialect, schemaConfig, { logger: nodeOptions.logger, cache: nodeOptions.cache });
+  }
+
+  override prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
+    query: Query,
+    fields: SelectedFieldsOrdered | undefined,
+    name: string | undefined,
+    isResponseInArrayMode: boolean,
+    customResultMapper?: (rows: unknown[][]) => T['execute'],
+    queryMetadata?: QueryMetadata,
+    cacheConfig?: unknown,
+  ): PgPreparedQuery<T> {
+    const plan = this.routingDialect.takePlan();
+    this.nodeOptions.guard?.(plan, this.inTransaction);
+    return this.prepareChecked<T>(query, {
+      fields,
+      name,
+      arrayMode: isResponseInArrayMode,
+      mapper: customResultMapper as ResultMapper,
+      metadata: queryMetadata,
+      cacheConfig,
+    });
+  }
+
+  /** Prepares an already-planned statement (used by the router on its chosen node). */
+  prepareChecked<T extends PreparedQueryConfig = PreparedQueryConfig>(query: Query, args: PreparedArgs): PgPreparedQuery<T> {
+    return new PostgresJsPreparedQuery<T>(
+      this.client as Sql,
+      query.sql,
+      query.params,
+      this.logger,
+      (this.nodeOptions.cache ?? undefined) as Cache,
+      args.metadata,
+      args.cacheConfig as never,
+      args.fields,
+      args.arrayMode,
+      args.name !== undefined || this.nodeOptions.cacheStatements,
+      args.mapper as never,
+    ) as PgPreparedQuery<T>;
+  }
+
+  /** Raw rows as arrays (for fan-out merging), with the node's statement caching. */
+  rawArrays(query: Query, params: unknown[]): Promise<unknown[][]> {
+    this.logger.logQuery(query.sql, params);
+    return (this.client as Sql).unsafe(query.sql, params as never[], { prepare: this.nodeOptions.cacheStatements }).values() as Promise<
+      unknown[][]
+    >;
+  }
+
+  override transaction<T>(
+    transaction: (tx: PostgresJsTransaction<TFullSchema, TSchema>) => Promise<T>,
+    config?: PgTransactionConfig,
+  ): Promise<T> {
+    return (this.client as Sql).begin(async (client) => {
+      const session = new NodeSession<TFullSchema, TSchema>(client, this.routingDialect, this.schemaConfig, this.nodeOptions, true);
+      const tx = new NodeTransaction<TFullSchema, TSchema>(this.routingDialect, session, this.schemaConfig);
+      if (config) await tx.setTransaction(config);
+      return transaction(tx);
+    }) as Promise<T>;
+  }
+}
+
+/** drizzle's postgres.js transaction whose savepoints keep the node session (and its guard). */
+export class NodeTransaction<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends PostgresJsTransaction<
+  TFullSchema,
+  TSchema
+> {
+  static override readonly [entityKind]: string = 'DrizzleShardNodeTransaction';
+
+  constructor(
+    dialect: RoutingDialect,
+    private readonly nodeSession: NodeSession<TFullSchema, TSchema>,
+    schema: RelationalSchemaConfig<TSchema> | undefined,
+    nestedIndex = 0,
+  ) {
+    super(dialect, nodeSession as never, schema, nestedIndex);
+  }
+
+  override transaction<T>(transaction: (tx: PostgresJsTransaction<TFullSchema, TSchema>) => Promise<T>): Promise<T> {
+    const parent = this.nodeSession;
+    return (parent.client as unknown as TransactionSql).savepoint(async (client) => {
+      const session = new NodeSession<TFullSchema, TSchema>(client as never, parent.routingDialect, parent.schemaConfig, parent.nodeOptions, true);
+      return transaction(new NodeTransaction<TFullSchema, TSchema>(parent.routingDialect, session, parent.schemaConfig, this.nestedIndex + 1));
+    }) as Promise<T>;
+  }
+}

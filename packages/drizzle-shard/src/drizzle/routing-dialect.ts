@@ -1,0 +1,149 @@
+import { entityKind, getOperators, is, type Query, type SQL, sql, Table } from 'drizzle-orm';
+import { PgDialect, type PgDialectConfig } from 'drizzle-orm/pg-core';
+import { DrizzleShardError } from '../errors.ts';
+import type { ShardMap } from '../routing/shard-map.ts';
+import type {
+  DeleteConfigView,
+  InsertConfigView,
+  RelationalConfigView,
+  SelectConfigView,
+  UpdateConfigView,
+} from './internals.ts';
+import { columnsOf } from './internals.ts';
+import { routeDelete, routeInsert, routeTables, routeUpdate } from './plan-route.ts';
+import { planSelectMerge } from './select-merge-plan.ts';
+import type { Route, StatementPlan } from './statement-plan.ts';
+
+/** `router`: the top-level db; `fanout`: db.allShards(); `bound`: db.shard(key). */
+export type RoutingMode = 'router' | 'fanout' | 'bound';
+
+type BuildMethod = 'buildSelectQuery' | 'buildInsertQuery' | 'buildUpdateQuery' | 'buildDeleteQuery' | 'buildRelationalQueryWithoutPK';
+const base = PgDialect.prototype as unknown as Record<BuildMethod | 'sqlToQuery', (...args: unknown[]) => unknown>;
+
+/**
+ * A PgDialect that, while drizzle builds a statement from a builder's config, plans where
+ * the statement must run. drizzle calls `build*Query(config)`, then `sqlToQuery`, then the
+ * session's `prepareQuery` synchronously in one `_prepare()`; the plan made in the first
+ * step is handed to the session in the last. Nested builds (subqueries, relational joins)
+ * do not replace the outer statement's plan.
+ */
+export class RoutingDialect extends PgDialect {
+  static override readonly [entityKind]: string = 'DrizzleShardRoutingDialect';
+  private depth = 0;
+  private pending: StatementPlan | undefined;
+  private compiled: StatementPlan | undefined;
+
+  constructor(
+    readonly mode: RoutingMode,
+    readonly shardMap: ShardMap,
+    config?: PgDialectConfig,
+  ) {
+    super(config);
+  }
+
+  /** The plan of the statement compiled last; cleared once taken. */
+  takePlan(): StatementPlan | undefined {
+    const plan = this.compiled;
+    this.compiled = undefined;
+    return plan;
+  }
+
+  private capture<T>(method: BuildMethod, config: unknown, plan: () => StatementPlan): T {
+    this.depth++;
+    try {
+      if (this.depth === 1) this.pending = plan();
+      return base[method]!.call(this, config) as T;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private compile(method: BuildMethod, config: unknown): Query {
+    this.depth++;
+    try {
+      return base.sqlToQuery!.call(this, base[method]!.call(this, config)) as Query;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  override sqlToQuery(sql: SQL, invokeSource?: 'indexes'): Query {
+    const plan = this.pending;
+    this.pending = undefined;
+    const query = super.sqlToQuery(sql, invokeSource);
+    this.pending = undefined;
+    if (this.depth === 0) this.compiled = plan;
+    return query;
+  }
+
+  override buildSelectQuery(config: Parameters<PgDialect['buildSelectQuery']>[0]): SQL {
+    const view = config as unknown as SelectConfigView;
+    return this.capture('buildSelectQuery', config, () => {
+      const route = routeTables(
+        [view.table, ...(view.joins ?? []).map((j) => j.table)],
+        view.where,
+        (view.joins ?? []).map((j) => j.on),
+      );
+      const write = view.lockingClause !== undefined;
+      const multi = this.mode === 'fanout' || (route.kind === 'keys' && route.values.length > 1);
+      if (!multi) return { statement: 'select', route, write };
+      const merge = planSelectMerge(
+        view,
+        (expr) => (base.sqlToQuery!.call(this, sql`${expr}`) as Query).sql,
+        (cfg) => this.compile('buildSelectQuery', cfg),
+      );
+      return { statement: 'select', route, write, merge };
+    });
+  }
+
+  override buildInsertQuery(config: Parameters<PgDialect['buildInsertQuery']>[0]): SQL {
+    const view = config as unknown as InsertConfigView;
+    return this.capture('buildInsertQuery', config, () => ({
+      statement: 'insert',
+      write: true,
+      route: routeInsert(view, this.shardMap, (rows) => this.compile('buildInsertQuery', { ...config, values: rows })),
+    }));
+  }
+
+  override buildUpdateQuery(config: Parameters<PgDialect['buildUpdateQuery']>[0]): SQL {
+    return this.capture('buildUpdateQuery', config, () => ({
+      statement: 'update',
+      write: true,
+      route: routeUpdate(config as unknown as UpdateConfigView),
+    }));
+  }
+
+  override buildDeleteQuery(config: Parameters<PgDialect['buildDeleteQuery']>[0]): SQL {
+    return this.capture('buildDeleteQuery', config, () => ({
+      statement: 'delete',
+      write: true,
+      route: routeDelete(config as unknown as DeleteConfigView),
+    }));
+  }
+
+  override buildRelationalQueryWithoutPK(
+    config: Parameters<PgDialect['buildRelationalQueryWithoutPK']>[0],
+  ): ReturnType<PgDialect['buildRelationalQueryWithoutPK']> {
+    const view = config as unknown as RelationalConfigView;
+    return this.capture('buildRelationalQueryWithoutPK', config, () => ({
+      statement: 'relational',
+      write: false,
+      route: routeRelational(view),
+    }));
+  }
+}
+
+/** `db.query.orders.findMany({ where })`: the where callback sees the table's own columns here. */
+function routeRelational(view: RelationalConfigView): Route {
+  const where = view.queryConfig === true ? undefined : view.queryConfig.where;
+  let condition: SQL | undefined;
+  if (typeof where === 'function') {
+    condition = (where as (fields: unknown, ops: unknown) => SQL | undefined)(columnsOf(view.table), getOperators());
+  } else if (where !== undefined) {
+    condition = where as SQL;
+  }
+  if (!is(view.table, Table)) {
+    return { kind: 'unroutable', error: new DrizzleShardError('FANOUT_UNSUPPORTED', 'Relational query on a non-table.') };
+  }
+  return routeTables([view.table], condition, []);
+}

@@ -1,0 +1,82 @@
+import { redactText } from './redact.ts';
+
+/** Every stable error code drizzle-shard throws. Codes never change meaning once published. */
+export type DrizzleShardErrorCode =
+  | 'SHARD_KEY_MISSING'
+  | 'SHARD_KEY_MISMATCH'
+  | 'SHARD_KEY_UPDATE'
+  | 'SHARD_KEY_INVALID'
+  | 'CROSS_SHARD_TRANSACTION'
+  | 'CROSS_SHARD_JOIN'
+  | 'TRANSACTION_NEEDS_SHARD'
+  | 'RAW_SQL_NEEDS_SHARD'
+  | 'REFERENCE_WRITE_NEEDS_ALL_SHARDS'
+  | 'SCHEMA_RULE_VIOLATION'
+  | 'SHARD_MAP_INVALID'
+  | 'CONFIG_INVALID'
+  | 'FANOUT_SHARD_FAILED'
+  | 'FANOUT_UNSUPPORTED'
+  | 'FANOUT_CURSOR_INVALID'
+  | 'TWO_PHASE_COMMIT_FAILED';
+
+/**
+ * Base class of every drizzle-shard error: a stable `code`, a message that says what to do,
+ * and structured `details`. Connection strings are redacted from messages.
+ *
+ * @example
+ * try { await db.select().from(orders) }
+ * catch (e) { if (isDrizzleShardError(e, 'SHARD_KEY_MISSING')) ... }
+ */
+export class DrizzleShardError extends Error {
+  override name = 'DrizzleShardError';
+  constructor(
+    readonly code: DrizzleShardErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(redactText(message), options);
+  }
+}
+
+/** A sharded table was queried without a usable equality on its shard key. */
+export class MissingShardKeyError extends DrizzleShardError {
+  override name = 'MissingShardKeyError';
+  constructor(
+    readonly table: string,
+    readonly keyColumn: string,
+    reason = '',
+  ) {
+    super(
+      'SHARD_KEY_MISSING',
+      `Query on sharded table "${table}" has no usable condition on its shard key "${keyColumn}"${reason ? ` (${reason})` : ''}. ` +
+        `Add eq(${table}.${keyColumn}, value) or inArray(...), use db.shard(key) to pick the shard, or db.allShards() to fan out explicitly.`,
+      { table, keyColumn },
+    );
+  }
+}
+
+/** A statement inside a shard-bound transaction touched a key that lives on another shard. */
+export class CrossShardTransactionError extends DrizzleShardError {
+  override name = 'CrossShardTransactionError';
+  constructor(table: string, boundShard: number, otherShards: readonly number[]) {
+    super(
+      'CROSS_SHARD_TRANSACTION',
+      `This transaction is bound to shard ${boundShard}, but the statement on "${table}" targets shard(s) ${otherShards.join(', ')}. ` +
+        'A transaction runs on one shard; split the work per shard or use the two-phase API for reference tables.',
+      { table, boundShard, otherShards },
+    );
+  }
+}
+
+/** True when `error` is a drizzle-shard error (optionally with the given code); works across package copies. */
+export function isDrizzleShardError(error: unknown, code?: DrizzleShardErrorCode): error is DrizzleShardError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    error instanceof Error &&
+    (code === undefined || (error as DrizzleShardError).code === code) &&
+    'details' in error
+  );
+}
