@@ -70,7 +70,10 @@ export class CrossShardTransactionError extends DrizzleShardError {
 }
 
 /** True when `error` is a drizzle-shard error (optionally with the given code); works across package copies. */
-export function isDrizzleShardError(error: unknown, code?: DrizzleShardErrorCode): error is DrizzleShardError {
+export function isDrizzleShardError(
+  error: unknown,
+  code?: DrizzleShardErrorCode,
+): error is DrizzleShardError {
   return (
     typeof error === 'object' &&
     error !== null &&

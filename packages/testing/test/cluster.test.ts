@@ -13,17 +13,25 @@ describe('a 4-shard cluster with 2 replicas per shard (local backend)', () => {
     expect(processesMentioning(cluster.dataRoot).length).toBeGreaterThanOrEqual(12);
 
     for (const shard of cluster.shards) {
-      await runSql(shard.primary.url, `create table marker(shard int); insert into marker values (${shard.index})`);
+      await runSql(
+        shard.primary.url,
+        `create table marker(shard int); insert into marker values (${shard.index})`,
+      );
     }
     for (const shard of cluster.shards) {
       expect(shard.replicas).toHaveLength(2);
       for (const replica of shard.replicas) {
         const seen = await eventually(async () => {
-          const rows = await runSql<{ shard: number }[]>(replica.url, 'select shard from marker').catch(() => []);
+          const rows = await runSql<{ shard: number }[]>(replica.url, 'select shard from marker').catch(
+            () => [],
+          );
           return rows.length === 1 && rows[0]?.shard === shard.index;
         });
         expect(seen, `${replica.id} sees shard ${shard.index}'s row`).toBe(true);
-        const [{ in_recovery }] = await runSql<[{ in_recovery: boolean }]>(replica.url, 'select pg_is_in_recovery() as in_recovery');
+        const [{ in_recovery }] = await runSql<[{ in_recovery: boolean }]>(
+          replica.url,
+          'select pg_is_in_recovery() as in_recovery',
+        );
         expect(in_recovery).toBe(true);
       }
     }

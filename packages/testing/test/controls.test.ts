@@ -13,7 +13,12 @@ describe('cluster controls', () => {
   beforeAll(async () => {
     cluster = await startCluster({ shards: 1, replicas: 1 });
     await runSql(cluster.shards[0]!.primary.url, 'create table item(id int primary key)');
-    await eventually(() => runSql(cluster.shards[0]!.replicas[0]!.url, 'select 1 from item').then(() => true, () => false));
+    await eventually(() =>
+      runSql(cluster.shards[0]!.replicas[0]!.url, 'select 1 from item').then(
+        () => true,
+        () => false,
+      ),
+    );
   });
   afterAll(() => cluster?.destroy());
 
@@ -47,7 +52,9 @@ describe('cluster controls', () => {
   });
 
   it('replay controls refuse a primary with a typed error', async () => {
-    await expect(cluster.pauseReplay(cluster.shards[0]!.primary)).rejects.toMatchObject({ code: 'KIT_NOT_A_REPLICA' });
+    await expect(cluster.pauseReplay(cluster.shards[0]!.primary)).rejects.toMatchObject({
+      code: 'KIT_NOT_A_REPLICA',
+    });
     await expect(cluster.stop('shard9-primary')).rejects.toMatchObject({ code: 'KIT_NODE_UNKNOWN' });
   });
 

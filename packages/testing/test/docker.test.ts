@@ -21,7 +21,9 @@ describe.skipIf(reason !== undefined)('docker backend', () => {
     const { primary, replicas } = cluster.shards[0]!;
     await runSql(primary.url, "create table hello(msg text); insert into hello values ('from docker')");
     const seen = await eventually(async () => {
-      const rows = await runSql<{ msg: string }[]>(replicas[0]!.pgbouncerUrl!, 'select msg from hello').catch(() => []);
+      const rows = await runSql<{ msg: string }[]>(replicas[0]!.pgbouncerUrl!, 'select msg from hello').catch(
+        () => [],
+      );
       return rows[0]?.msg === 'from docker';
     });
     expect(seen).toBe(true);

@@ -23,7 +23,10 @@ describe('bad input gives a typed error with an actionable message', () => {
     );
     try {
       const error = await startCluster({ basePort: port }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'KIT_PORT_IN_USE', message: expect.stringContaining(String(port)) });
+      expect(error).toMatchObject({
+        code: 'KIT_PORT_IN_USE',
+        message: expect.stringContaining(String(port)),
+      });
     } finally {
       blocker.close();
     }

@@ -7,7 +7,9 @@ import { eventually, processesMentioning } from './support/processes.ts';
 const fixture = fileURLToPath(new URL('./fixtures/start-and-wait.ts', import.meta.url));
 
 async function startChild(): Promise<{ child: ReturnType<typeof spawn>; dataRoot: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const dataRoot = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -27,7 +29,10 @@ describe('no orphan servers when the process that started a cluster dies', () =>
       // 2 shards × (primary + replica), each with a PgBouncer.
       expect(processesMentioning(dataRoot).length).toBeGreaterThanOrEqual(8);
       child.kill(signal);
-      const clean = await eventually(() => processesMentioning(dataRoot).length === 0 && !existsSync(dataRoot), 20_000);
+      const clean = await eventually(
+        () => processesMentioning(dataRoot).length === 0 && !existsSync(dataRoot),
+        20_000,
+      );
       expect(processesMentioning(dataRoot)).toEqual([]);
       expect(clean).toBe(true);
     });

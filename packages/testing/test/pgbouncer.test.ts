@@ -27,7 +27,9 @@ describe('PgBouncer in transaction mode', () => {
       }
     })();
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => clients`select ${i}::int as i, pg_sleep(0.05)`.then((r) => r[0]!.i)),
+      Array.from({ length: 200 }, (_, i) =>
+        clients`select ${i}::int as i, pg_sleep(0.05)`.then((r) => r[0]!.i),
+      ),
     );
     sampling = false;
     await sampler;

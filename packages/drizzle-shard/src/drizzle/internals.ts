@@ -1,7 +1,8 @@
 // The only place that reaches into drizzle-orm internals (runtime exports without public
 // types, builder config shapes). Checked on drizzle-orm 0.45.x; a drizzle upgrade starts here.
-import * as drizzleOrm from 'drizzle-orm';
+
 import type { Column, SQL } from 'drizzle-orm';
+import * as drizzleOrm from 'drizzle-orm';
 
 /** drizzle's flattened selection: the path of each field in the result object and the field. */
 export interface OrderedField {
@@ -11,7 +12,11 @@ export interface OrderedField {
 
 interface DrizzleUtils {
   orderSelectedFields(fields: Record<string, unknown>): OrderedField[];
-  mapResultRow<T>(columns: OrderedField[], row: unknown[], joinsNotNullableMap: Record<string, boolean> | undefined): T;
+  mapResultRow<T>(
+    columns: OrderedField[],
+    row: unknown[],
+    joinsNotNullableMap: Record<string, boolean> | undefined,
+  ): T;
 }
 
 const utils = drizzleOrm as unknown as DrizzleUtils;
@@ -56,7 +61,9 @@ export interface DeleteConfigView {
 
 export interface RelationalConfigView {
   readonly table: unknown;
-  readonly queryConfig: true | { readonly where?: unknown; readonly limit?: unknown; readonly orderBy?: unknown };
+  readonly queryConfig:
+    | true
+    | { readonly where?: unknown; readonly limit?: unknown; readonly orderBy?: unknown };
 }
 
 /** A table's columns by TS property name (the keys insert values and update sets use). */

@@ -6,7 +6,10 @@ import { booleanOperands, type RoutingValue, type Token, tokensOf, valueOf } fro
  * [a, b]; `and(...)` → the most selective pinned operand; `or(...)` → the union when every
  * branch is pinned. `undefined` when the condition does not pin the key (a fan-out).
  */
-export function pinnedKeyValues(where: SQL | undefined, isKey: (column: Column) => boolean): RoutingValue[] | undefined {
+export function pinnedKeyValues(
+  where: SQL | undefined,
+  isKey: (column: Column) => boolean,
+): RoutingValue[] | undefined {
   if (!where) return undefined;
   const tokens = tokensOf(where);
   const bool = booleanOperands(tokens);
@@ -30,7 +33,10 @@ export function pinnedKeyValues(where: SQL | undefined, isKey: (column: Column) 
   return comparison(tokens, isKey);
 }
 
-function comparison(tokens: readonly Token[], isKey: (column: Column) => boolean): RoutingValue[] | undefined {
+function comparison(
+  tokens: readonly Token[],
+  isKey: (column: Column) => boolean,
+): RoutingValue[] | undefined {
   if (tokens.length !== 3) return undefined;
   const [left, op, right] = tokens;
   if (op?.t !== 'text') return undefined;
@@ -52,7 +58,13 @@ export function columnEqualities(condition: SQL | undefined): Array<[Column, Col
   const bool = booleanOperands(tokens);
   if (bool?.op === 'and') return bool.operands.flatMap(columnEqualities);
   const [left, op, right] = tokens;
-  if (tokens.length === 3 && left?.t === 'column' && op?.t === 'text' && op.s === '=' && right?.t === 'column') {
+  if (
+    tokens.length === 3 &&
+    left?.t === 'column' &&
+    op?.t === 'text' &&
+    op.s === '=' &&
+    right?.t === 'column'
+  ) {
     return [[left.column, right.column]];
   }
   return [];

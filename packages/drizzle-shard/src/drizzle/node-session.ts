@@ -1,7 +1,12 @@
 import { entityKind, type Query } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { Logger } from 'drizzle-orm/logger';
-import type { PgPreparedQuery, PgTransactionConfig, PreparedQueryConfig, SelectedFieldsOrdered } from 'drizzle-orm/pg-core';
+import type {
+  PgPreparedQuery,
+  PgTransactionConfig,
+  PreparedQueryConfig,
+  SelectedFieldsOrdered,
+} from 'drizzle-orm/pg-core';
 import { PostgresJsPreparedQuery, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import type { RelationalSchemaConfig, TablesRelationalConfig } from 'drizzle-orm/relations';
 import type { Sql, TransactionSql } from 'postgres';
@@ -35,9 +40,10 @@ export interface PreparedArgs {
 }
 
 /** drizzle's postgres.js session, plus statement caching and the shard guard. */
-export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig>
-  extends PostgresJsSession<Sql, TFullSchema, TSchema>
-{
+export class NodeSession<
+  TFullSchema extends Record<string, unknown>,
+  TSchema extends TablesRelationalConfig,
+> extends PostgresJsSession<Sql, TFullSchema, TSchema> {
   static override readonly [entityKind]: string = 'DrizzleShardNodeSession';
 
   constructor(
@@ -47,7 +53,10 @@ export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema ex
     readonly nodeOptions: NodeSessionOptions,
     readonly inTransaction = false,
   ) {
-    super(client as Sql, routingDialect, schemaConfig, { logger: nodeOptions.logger, cache: nodeOptions.cache });
+    super(client as Sql, routingDialect, schemaConfig, {
+      logger: nodeOptions.logger,
+      cache: nodeOptions.cache,
+    });
   }
 
   override prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
@@ -72,7 +81,10 @@ export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema ex
   }
 
   /** Prepares an already-planned statement (used by the router on its chosen node). */
-  prepareChecked<T extends PreparedQueryConfig = PreparedQueryConfig>(query: Query, args: PreparedArgs): PgPreparedQuery<T> {
+  prepareChecked<T extends PreparedQueryConfig = PreparedQueryConfig>(
+    query: Query,
+    args: PreparedArgs,
+  ): PgPreparedQuery<T> {
     return new PostgresJsPreparedQuery<T>(
       this.client as Sql,
       query.sql,
@@ -91,9 +103,9 @@ export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema ex
   /** Raw rows as arrays (for fan-out merging), with the node's statement caching. */
   rawArrays(query: Query, params: unknown[]): Promise<unknown[][]> {
     this.logger.logQuery(query.sql, params);
-    return (this.client as Sql).unsafe(query.sql, params as never[], { prepare: this.nodeOptions.cacheStatements }).values() as Promise<
-      unknown[][]
-    >;
+    return (this.client as Sql)
+      .unsafe(query.sql, params as never[], { prepare: this.nodeOptions.cacheStatements })
+      .values() as Promise<unknown[][]>;
   }
 
   override transaction<T>(
@@ -101,7 +113,13 @@ export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema ex
     config?: PgTransactionConfig,
   ): Promise<T> {
     return (this.client as Sql).begin(async (client) => {
-      const session = new NodeSession<TFullSchema, TSchema>(client, this.routingDialect, this.schemaConfig, this.nodeOptions, true);
+      const session = new NodeSession<TFullSchema, TSchema>(
+        client,
+        this.routingDialect,
+        this.schemaConfig,
+        this.nodeOptions,
+        true,
+      );
       const tx = new NodeTransaction<TFullSchema, TSchema>(this.routingDialect, session, this.schemaConfig);
       if (config) await tx.setTransaction(config);
       return transaction(tx);
@@ -110,10 +128,10 @@ export class NodeSession<TFullSchema extends Record<string, unknown>, TSchema ex
 }
 
 /** drizzle's postgres.js transaction whose savepoints keep the node session (and its guard). */
-export class NodeTransaction<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends PostgresJsTransaction<
-  TFullSchema,
-  TSchema
-> {
+export class NodeTransaction<
+  TFullSchema extends Record<string, unknown>,
+  TSchema extends TablesRelationalConfig,
+> extends PostgresJsTransaction<TFullSchema, TSchema> {
   static override readonly [entityKind]: string = 'DrizzleShardNodeTransaction';
 
   constructor(
@@ -125,11 +143,26 @@ export class NodeTransaction<TFullSchema extends Record<string, unknown>, TSchem
     super(dialect, nodeSession as never, schema, nestedIndex);
   }
 
-  override transaction<T>(transaction: (tx: PostgresJsTransaction<TFullSchema, TSchema>) => Promise<T>): Promise<T> {
+  override transaction<T>(
+    transaction: (tx: PostgresJsTransaction<TFullSchema, TSchema>) => Promise<T>,
+  ): Promise<T> {
     const parent = this.nodeSession;
     return (parent.client as unknown as TransactionSql).savepoint(async (client) => {
-      const session = new NodeSession<TFullSchema, TSchema>(client as never, parent.routingDialect, parent.schemaConfig, parent.nodeOptions, true);
-      return transaction(new NodeTransaction<TFullSchema, TSchema>(parent.routingDialect, session, parent.schemaConfig, this.nestedIndex + 1));
+      const session = new NodeSession<TFullSchema, TSchema>(
+        client as never,
+        parent.routingDialect,
+        parent.schemaConfig,
+        parent.nodeOptions,
+        true,
+      );
+      return transaction(
+        new NodeTransaction<TFullSchema, TSchema>(
+          parent.routingDialect,
+          session,
+          parent.schemaConfig,
+          this.nestedIndex + 1,
+        ),
+      );
     }) as Promise<T>;
   }
 }

@@ -1,12 +1,12 @@
 import { type Column, getTableName, is, Param, type Query, SQL, Table } from 'drizzle-orm';
 import { DrizzleShardError, MissingShardKeyError } from '../errors.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
-import { shardedMetaOf, shardingOf, type ShardedTableMeta } from '../schema/annotations.ts';
+import { type ShardedTableMeta, shardedMetaOf, shardingOf } from '../schema/annotations.ts';
 import type { InsertConfigView, UpdateConfigView } from './internals.ts';
 import { columnsOf } from './internals.ts';
 import { columnEqualities, pinnedKeyValues } from './key-conditions.ts';
-import type { Route } from './statement-plan.ts';
 import type { RoutingValue } from './sql-tokens.ts';
+import type { Route } from './statement-plan.ts';
 
 function nameOf(table: unknown): string {
   return is(table, Table) ? getTableName(table) : '(subquery)';
@@ -22,7 +22,11 @@ export function isKeyColumn(column: Column): boolean {
  * Routes a statement over `tables` (FROM + JOINs) filtered by `where` and joined by `ons`:
  * every sharded table must be pinned by key values, directly or through key = key joins.
  */
-export function routeTables(tables: readonly unknown[], where: SQL | undefined, ons: ReadonlyArray<SQL | undefined>): Route {
+export function routeTables(
+  tables: readonly unknown[],
+  where: SQL | undefined,
+  ons: ReadonlyArray<SQL | undefined>,
+): Route {
   const shardedTables = tables.filter((t) => shardedMetaOf(t));
   if (tables.some((t) => !is(t, Table))) {
     if (shardedTables.length === 0) return { kind: 'home' };
@@ -62,15 +66,25 @@ export function routeTables(tables: readonly unknown[], where: SQL | undefined, 
     );
   }
   const values = pinnedKeyValues(where, (c) => isKeyColumn(c) && group.has(nameOf(c.table)));
-  if (!values) return { kind: 'unroutable', error: new MissingShardKeyError(nameOf(first), meta.keyColumn.name) };
+  if (!values)
+    return { kind: 'unroutable', error: new MissingShardKeyError(nameOf(first), meta.keyColumn.name) };
   return keysRoute(first, meta, values);
 }
 
 function keysRoute(table: unknown, meta: ShardedTableMeta, values: readonly RoutingValue[]): Route {
-  return { kind: 'keys', table: nameOf(table), keyColumn: meta.keyColumn.name, keyKind: meta.keyKind, values };
+  return {
+    kind: 'keys',
+    table: nameOf(table),
+    keyColumn: meta.keyColumn.name,
+    keyKind: meta.keyKind,
+    values,
+  };
 }
 
-function unroutable(code: 'CROSS_SHARD_JOIN' | 'FANOUT_UNSUPPORTED' | 'SHARD_KEY_UPDATE', message: string): Route {
+function unroutable(
+  code: 'CROSS_SHARD_JOIN' | 'FANOUT_UNSUPPORTED' | 'SHARD_KEY_UPDATE',
+  message: string,
+): Route {
   return { kind: 'unroutable', error: new DrizzleShardError(code, message) };
 }
 
@@ -78,15 +92,31 @@ function unroutable(code: 'CROSS_SHARD_JOIN' | 'FANOUT_UNSUPPORTED' | 'SHARD_KEY
  * Routes an insert by the key in each row. Rows without a key get it from the key column's
  * `$defaultFn` first (so generated shard-aware IDs route). Several shards → one query each.
  */
-export function routeInsert(config: InsertConfigView, shardMap: ShardMap, compile: (rows: unknown[]) => Query): Route {
+export function routeInsert(
+  config: InsertConfigView,
+  shardMap: ShardMap,
+  compile: (rows: unknown[]) => Query,
+): Route {
   const meta = shardedMetaOf(config.table);
-  if (!meta) return shardingOf(config.table)?.kind === 'reference' ? { kind: 'reference-write', table: nameOf(config.table) } : { kind: 'home' };
+  if (!meta)
+    return shardingOf(config.table)?.kind === 'reference'
+      ? { kind: 'reference-write', table: nameOf(config.table) }
+      : { kind: 'home' };
   const table = nameOf(config.table);
   if (config.select || !Array.isArray(config.values)) {
-    return { kind: 'unroutable', error: new MissingShardKeyError(table, meta.keyColumn.name, 'INSERT … SELECT cannot be routed; run it through db.shard(key)') };
+    return {
+      kind: 'unroutable',
+      error: new MissingShardKeyError(
+        table,
+        meta.keyColumn.name,
+        'INSERT … SELECT cannot be routed; run it through db.shard(key)',
+      ),
+    };
   }
   const columns = columnsOf(config.table);
-  const keyProp = Object.keys(columns).find((k) => columns[k] === meta.keyColumn || columns[k]?.name === meta.keyColumn.name)!;
+  const keyProp = Object.keys(columns).find(
+    (k) => columns[k] === meta.keyColumn || columns[k]?.name === meta.keyColumn.name,
+  )!;
   const rows = config.values as Array<Record<string, unknown>>;
   const values: RoutingValue[] = [];
   for (const row of rows) {
@@ -96,7 +126,11 @@ export function routeInsert(config: InsertConfigView, shardMap: ShardMap, compil
     }
     const cell = row[keyProp];
     if (is(cell, Param)) values.push({ value: cell.value });
-    else return { kind: 'unroutable', error: new MissingShardKeyError(table, meta.keyColumn.name, 'a row has no literal key value') };
+    else
+      return {
+        kind: 'unroutable',
+        error: new MissingShardKeyError(table, meta.keyColumn.name, 'a row has no literal key value'),
+      };
   }
   const shards = values.map((v) => shardMap.shardOf((v as { value: unknown }).value, meta.keyKind));
   const distinct = new Set(shards);
@@ -111,7 +145,9 @@ export function routeUpdate(config: UpdateConfigView): Route {
   const meta = shardedMetaOf(config.table);
   if (meta) {
     const columns = columnsOf(config.table);
-    const changesKey = Object.keys(config.set).some((k) => config.set[k] !== undefined && columns[k]?.name === meta.keyColumn.name);
+    const changesKey = Object.keys(config.set).some(
+      (k) => config.set[k] !== undefined && columns[k]?.name === meta.keyColumn.name,
+    );
     if (changesKey) {
       return unroutable(
         'SHARD_KEY_UPDATE',
@@ -119,13 +155,23 @@ export function routeUpdate(config: UpdateConfigView): Route {
       );
     }
   }
-  if (!meta && shardingOf(config.table)?.kind === 'reference') return { kind: 'reference-write', table: nameOf(config.table) };
-  const tables = [config.table, ...(config.from ? [config.from] : []), ...(config.joins ?? []).map((j) => j.table)];
-  return routeTables(tables, config.where, (config.joins ?? []).map((j) => j.on));
+  if (!meta && shardingOf(config.table)?.kind === 'reference')
+    return { kind: 'reference-write', table: nameOf(config.table) };
+  const tables = [
+    config.table,
+    ...(config.from ? [config.from] : []),
+    ...(config.joins ?? []).map((j) => j.table),
+  ];
+  return routeTables(
+    tables,
+    config.where,
+    (config.joins ?? []).map((j) => j.on),
+  );
 }
 
 /** Routes a delete by its WHERE. */
 export function routeDelete(config: { table: unknown; where?: SQL }): Route {
-  if (shardingOf(config.table)?.kind === 'reference') return { kind: 'reference-write', table: nameOf(config.table) };
+  if (shardingOf(config.table)?.kind === 'reference')
+    return { kind: 'reference-write', table: nameOf(config.table) };
   return routeTables([config.table], config.where, []);
 }

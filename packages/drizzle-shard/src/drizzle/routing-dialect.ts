@@ -17,8 +17,16 @@ import type { Route, StatementPlan } from './statement-plan.ts';
 /** `router`: the top-level db; `fanout`: db.allShards(); `bound`: db.shard(key). */
 export type RoutingMode = 'router' | 'fanout' | 'bound';
 
-type BuildMethod = 'buildSelectQuery' | 'buildInsertQuery' | 'buildUpdateQuery' | 'buildDeleteQuery' | 'buildRelationalQueryWithoutPK';
-const base = PgDialect.prototype as unknown as Record<BuildMethod | 'sqlToQuery', (...args: unknown[]) => unknown>;
+type BuildMethod =
+  | 'buildSelectQuery'
+  | 'buildInsertQuery'
+  | 'buildUpdateQuery'
+  | 'buildDeleteQuery'
+  | 'buildRelationalQueryWithoutPK';
+const base = PgDialect.prototype as unknown as Record<
+  BuildMethod | 'sqlToQuery',
+  (...args: unknown[]) => unknown
+>;
 
 /**
  * A PgDialect that, while drizzle builds a statement from a builder's config, plans where
@@ -101,7 +109,9 @@ export class RoutingDialect extends PgDialect {
     return this.capture('buildInsertQuery', config, () => ({
       statement: 'insert',
       write: true,
-      route: routeInsert(view, this.shardMap, (rows) => this.compile('buildInsertQuery', { ...config, values: rows })),
+      route: routeInsert(view, this.shardMap, (rows) =>
+        this.compile('buildInsertQuery', { ...config, values: rows }),
+      ),
     }));
   }
 
@@ -138,12 +148,18 @@ function routeRelational(view: RelationalConfigView): Route {
   const where = view.queryConfig === true ? undefined : view.queryConfig.where;
   let condition: SQL | undefined;
   if (typeof where === 'function') {
-    condition = (where as (fields: unknown, ops: unknown) => SQL | undefined)(columnsOf(view.table), getOperators());
+    condition = (where as (fields: unknown, ops: unknown) => SQL | undefined)(
+      columnsOf(view.table),
+      getOperators(),
+    );
   } else if (where !== undefined) {
     condition = where as SQL;
   }
   if (!is(view.table, Table)) {
-    return { kind: 'unroutable', error: new DrizzleShardError('FANOUT_UNSUPPORTED', 'Relational query on a non-table.') };
+    return {
+      kind: 'unroutable',
+      error: new DrizzleShardError('FANOUT_UNSUPPORTED', 'Relational query on a non-table.'),
+    };
   }
   return routeTables([view.table], condition, []);
 }

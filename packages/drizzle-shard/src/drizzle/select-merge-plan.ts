@@ -35,7 +35,11 @@ function orderItem(item: unknown): OrderItem {
     const m = /^(asc|desc)?\s*(?:nulls (first|last))?$/.exec(tail.s);
     if (m) {
       const expr = head.t === 'column' ? head.column : head.t === 'sql' ? head.sql : item;
-      return { expr, direction: (m[1] as 'asc' | 'desc' | undefined) ?? 'asc', ...(m[2] ? { nulls: m[2] as 'first' | 'last' } : {}) };
+      return {
+        expr,
+        direction: (m[1] as 'asc' | 'desc' | undefined) ?? 'asc',
+        ...(m[2] ? { nulls: m[2] as 'first' | 'last' } : {}),
+      };
     }
   }
   return { expr: item, direction: 'asc' };
@@ -65,12 +69,16 @@ export function planSelectMerge(
   if (config.having) return unsupported('HAVING');
   if (config.lockingClause) return unsupported('FOR UPDATE/SHARE');
   const { limit, offset } = config;
-  if ((limit !== undefined && typeof limit !== 'number') || (offset !== undefined && typeof offset !== 'number')) {
+  if (
+    (limit !== undefined && typeof limit !== 'number') ||
+    (offset !== undefined && typeof offset !== 'number')
+  ) {
     return unsupported('a placeholder in LIMIT/OFFSET');
   }
   const fields = config.fieldsFlat ?? orderSelectedFields(config.fields);
   const same = (a: unknown, b: unknown) =>
-    a === b || (is(a, Column) && is(b, Column) ? a.table === b.table && a.name === b.name : render(a) === render(b));
+    a === b ||
+    (is(a, Column) && is(b, Column) ? a.table === b.table && a.name === b.name : render(a) === render(b));
   const positionOf = (expr: unknown) => fields.findIndex((f) => same(expressionOf(f.field), expr));
 
   const groupBy = config.groupBy ?? [];
@@ -100,11 +108,17 @@ export function planSelectMerge(
   for (const [i, item] of (config.orderBy ?? []).map(orderItem).entries()) {
     let index = positionOf(item.expr);
     if (index < 0) {
-      if (aggregating) return unsupported('ORDER BY an expression that is not selected (in an aggregate query)');
+      if (aggregating)
+        return unsupported('ORDER BY an expression that is not selected (in an aggregate query)');
       index = fields.length + Object.keys(hidden).length;
       hidden[`__ds_sort_${i}`] = item.expr;
     }
-    sortKeys.push({ index, direction: item.direction, kind: kindOfField(item.expr), ...(item.nulls ? { nulls: item.nulls } : {}) });
+    sortKeys.push({
+      index,
+      direction: item.direction,
+      kind: kindOfField(item.expr),
+      ...(item.nulls ? { nulls: item.nulls } : {}),
+    });
   }
   for (let i = 0; i < Object.keys(hidden).length; i++) roles.push({ role: 'hidden' });
 

@@ -43,7 +43,14 @@ export function tokensOf(node: SQL): Token[] {
     const [a, b, c] = tokens;
     if (tokens.length === 1 && a?.t === 'sql') {
       tokens = tokensOf(a.sql);
-    } else if (tokens.length === 3 && a?.t === 'text' && a.s === '(' && b?.t === 'sql' && c?.t === 'text' && c.s === ')') {
+    } else if (
+      tokens.length === 3 &&
+      a?.t === 'text' &&
+      a.s === '(' &&
+      b?.t === 'sql' &&
+      c?.t === 'text' &&
+      c.s === ')'
+    ) {
       tokens = tokensOf(b.sql);
     } else {
       return tokens;

@@ -43,10 +43,12 @@ function countAccumulator(index: number): Accumulator & { total(): bigint } {
     add(row) {
       const value = row[index];
       if (isNull(value)) return;
-      if (!seen)
+      if (!seen) {
+        // The first partial decides the output type, so the total prints like a single shard's count.
         representation =
           typeof value === 'number' ? 'number' : typeof value === 'bigint' ? 'bigint' : 'string';
-      seen = true;
+        seen = true;
+      }
       total += toCount(value);
     },
     result() {

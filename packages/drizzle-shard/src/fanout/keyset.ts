@@ -105,8 +105,9 @@ export function encodeCursor(row: readonly unknown[], keys: readonly SortKey[]):
 export function decodeCursor(text: string, keys: readonly SortKey[]): KeysetCursor {
   // Buffer's base64url decoder skips invalid characters silently; insist on the canonical form.
   const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? Buffer.from(text, 'base64url') : undefined;
-  if (!bytes || bytes.toString('base64url') !== text)
+  if (!bytes || bytes.toString('base64url') !== text) {
     throw new InvalidCursorError('Cursor is not base64url text');
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));

@@ -1,6 +1,6 @@
 import { DrizzleShardError } from '../errors.ts';
 import type { ShardKeyKind } from '../schema/annotations.ts';
-import { bucketOfHash, DEFAULT_BUCKET_COUNT } from './buckets.ts';
+import { bucketOfHash, bucketSql, DEFAULT_BUCKET_COUNT, hashSqlFor } from './buckets.ts';
 import { type NormalisedKey, normaliseKey } from './key-value.ts';
 import { hashInt8Extended, hashTextExtended, uuidHashExtended } from './pg-hash.ts';
 
@@ -118,6 +118,23 @@ export class ShardMap {
   bucketOf(key: unknown, kind: ShardKeyKind): number {
     if (this.json.strategy !== 'hash') throw mapError('bucketOf() needs the hash strategy');
     return bucketOfHash(hashOf(normaliseKey(key, kind)), this.json.buckets);
+  }
+
+  /**
+   * SQL that is true when the row's key belongs to `shard` — lets a shard check its own
+   * rows (`select count(*) from orders where not (…)` must be 0).
+   *
+   * @example map.ownsSql('user_id', 'int', 2) // '((((hashint8extended((user_id)::int8, 0)) % 4096) + 4096) % 4096) between 2048 and 3071'
+   */
+  ownsSql(columnSql: string, kind: ShardKeyKind, shard: number): string {
+    if (this.json.strategy === 'modulo') {
+      return `((((${columnSql})::int8 % ${this.json.shards}) + ${this.json.shards}) % ${this.json.shards}) = ${shard}`;
+    }
+    const bucket = bucketSql(hashSqlFor(kind, columnSql), this.json.buckets);
+    const ranges = this.json.ranges
+      .filter((r) => r.shard === shard)
+      .map((r) => `${bucket} between ${r.from} and ${r.to}`);
+    return ranges.length === 0 ? 'false' : `(${ranges.join(' or ')})`;
   }
 
   /** The shard index owning `key`. */

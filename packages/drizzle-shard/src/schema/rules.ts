@@ -43,7 +43,9 @@ export function findSchemaViolations(schema: Record<string, unknown>): SchemaVio
       const uniques = [
         ...config.uniqueConstraints.map((u) => u.columns.map((c) => c.name)),
         ...config.columns.filter((c) => c.isUnique).map((c) => [c.name]),
-        ...config.indexes.filter((i) => i.config.unique).map((i) => i.config.columns.map((c) => (c as { name?: string }).name ?? '')),
+        ...config.indexes
+          .filter((i) => i.config.unique)
+          .map((i) => i.config.columns.map((c) => (c as { name?: string }).name ?? '')),
       ];
       for (const cols of uniques) {
         if (!cols.includes(key)) {

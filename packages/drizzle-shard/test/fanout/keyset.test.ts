@@ -10,14 +10,18 @@ const keys: SortKey[] = [
 
 function expectInvalid(text: string, forKeys: readonly SortKey[] = keys): void {
   expect(() => decodeCursor(text, forKeys)).toThrow(InvalidCursorError);
-  expect(() => decodeCursor(text, forKeys)).toThrow(expect.objectContaining({ code: 'FANOUT_CURSOR_INVALID' }));
+  expect(() => decodeCursor(text, forKeys)).toThrow(
+    expect.objectContaining({ code: 'FANOUT_CURSOR_INVALID' }),
+  );
 }
 
 describe('encodeCursor / decodeCursor', () => {
   it('round-trips the key values in key order as URL-safe text', () => {
     const cursor = encodeCursor(['9223372036854775807', 'name', '2024-03-01 10:00:00.5+00'], keys);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor, keys)).toEqual({ values: ['2024-03-01 10:00:00.5+00', '9223372036854775807'] });
+    expect(decodeCursor(cursor, keys)).toEqual({
+      values: ['2024-03-01 10:00:00.5+00', '9223372036854775807'],
+    });
   });
 
   it('round-trips nulls, NaN, infinities and bigints', () => {

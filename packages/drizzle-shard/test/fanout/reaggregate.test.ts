@@ -23,7 +23,9 @@ describe('reaggregate without GROUP BY', () => {
       ],
       ungrouped,
     );
-    expect(rows).toEqual([['5', '9007199254740999', '-5', '9007199254740992', '1801439850948199.8000000000000000']]);
+    expect(rows).toEqual([
+      ['5', '9007199254740999', '-5', '9007199254740992', '1801439850948199.8000000000000000'],
+    ]);
   });
 
   it('gives null sums/min/max/avg when every shard saw no rows', () => {
@@ -37,7 +39,10 @@ describe('reaggregate without GROUP BY', () => {
   });
 
   it('ignores shards whose partial sum is null', () => {
-    const rows = reaggregate([[['1', '2.50']], [['0', null]]], [{ role: 'count' }, { role: 'sum', kind: 'numeric' }]);
+    const rows = reaggregate(
+      [[['1', '2.50']], [['0', null]]],
+      [{ role: 'count' }, { role: 'sum', kind: 'numeric' }],
+    );
     expect(rows).toEqual([['1', '2.50']]);
   });
 
@@ -54,7 +59,9 @@ describe('reaggregate without GROUP BY', () => {
   });
 
   it('keeps count representation: int8 strings stay strings, int4 numbers stay numbers', () => {
-    expect(reaggregate([[['9007199254740992']], [['1']]], [{ role: 'count' }])).toEqual([['9007199254740993']]);
+    expect(reaggregate([[['9007199254740992']], [['1']]], [{ role: 'count' }])).toEqual([
+      ['9007199254740993'],
+    ]);
     expect(reaggregate([[[2]], [[3]]], [{ role: 'count' }])).toEqual([[5]]);
   });
 
@@ -68,17 +75,17 @@ describe('reaggregate without GROUP BY', () => {
   });
 
   it('honours an explicit avg scale and rounds half away from zero', () => {
-    const roles: ColumnRole[] = [{ role: 'avg', sumIndex: 1, countIndex: 2, scale: 2 }, { role: 'hidden' }, { role: 'hidden' }];
+    const roles: ColumnRole[] = [
+      { role: 'avg', sumIndex: 1, countIndex: 2, scale: 2 },
+      { role: 'hidden' },
+      { role: 'hidden' },
+    ];
     expect(reaggregate([[[null, '-1', '3']], [[null, '-1', '0']]], roles)).toEqual([['-0.67']]);
   });
 });
 
 describe('reaggregate with GROUP BY', () => {
-  const roles: ColumnRole[] = [
-    { role: 'group', kind: 'numeric' },
-    { role: 'count' },
-    { role: 'any' },
-  ];
+  const roles: ColumnRole[] = [{ role: 'group', kind: 'numeric' }, { role: 'count' }, { role: 'any' }];
 
   it('matches keys by value across spellings and keeps first-seen order', () => {
     const rows = reaggregate(

@@ -12,9 +12,15 @@ describe('compareRows', () => {
   });
 
   it('honours explicit NULLS FIRST/LAST regardless of direction', () => {
-    expect(compareRows([null], [1], [{ index: 0, direction: 'asc', nulls: 'first', kind: 'number' }])).toBe(-1);
-    expect(compareRows([null], [1], [{ index: 0, direction: 'desc', nulls: 'last', kind: 'number' }])).toBe(1);
-    expect(compareRows([undefined], [1], [{ index: 0, direction: 'asc', nulls: 'first', kind: 'number' }])).toBe(-1);
+    expect(compareRows([null], [1], [{ index: 0, direction: 'asc', nulls: 'first', kind: 'number' }])).toBe(
+      -1,
+    );
+    expect(compareRows([null], [1], [{ index: 0, direction: 'desc', nulls: 'last', kind: 'number' }])).toBe(
+      1,
+    );
+    expect(
+      compareRows([undefined], [1], [{ index: 0, direction: 'asc', nulls: 'first', kind: 'number' }]),
+    ).toBe(-1);
   });
 
   it('uses later keys only to break ties and flips DESC', () => {
@@ -31,7 +37,11 @@ describe('compareRows', () => {
 describe('mergeSortedRows', () => {
   it('merges shards in order, including int8 beyond 2^53', () => {
     const merged = mergeSortedRows(
-      [[['1'], ['9007199254740993']], [['9007199254740992'], ['9223372036854775807']], [['-9223372036854775808']]],
+      [
+        [['1'], ['9007199254740993']],
+        [['9007199254740992'], ['9223372036854775807']],
+        [['-9223372036854775808']],
+      ],
       byIdAsc,
     );
     expect(merged).toEqual([
@@ -44,7 +54,10 @@ describe('mergeSortedRows', () => {
   });
 
   it('applies offset then limit globally', () => {
-    const shards = [[['1'], ['4'], ['6']], [['2'], ['3'], ['5']]];
+    const shards = [
+      [['1'], ['4'], ['6']],
+      [['2'], ['3'], ['5']],
+    ];
     expect(mergeSortedRows(shards, byIdAsc, { offset: 2, limit: 3 })).toEqual([['3'], ['4'], ['5']]);
     expect(mergeSortedRows(shards, byIdAsc, { limit: 2 })).toEqual([['1'], ['2']]);
     expect(mergeSortedRows(shards, byIdAsc, { offset: 5 })).toEqual([['6']]);
@@ -89,7 +102,13 @@ describe('mergeSortedRows', () => {
 
   it('orders numeric NaN above every number', () => {
     const keys: SortKey[] = [{ index: 0, direction: 'asc', kind: 'numeric' }];
-    const merged = mergeSortedRows([[['1.5'], ['NaN']], [['-2'], ['10.00']]], keys);
+    const merged = mergeSortedRows(
+      [
+        [['1.5'], ['NaN']],
+        [['-2'], ['10.00']],
+      ],
+      keys,
+    );
     expect(merged.map((row) => row[0])).toEqual(['-2', '1.5', '10.00', 'NaN']);
   });
 

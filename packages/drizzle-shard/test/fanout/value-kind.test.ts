@@ -10,13 +10,9 @@ function sorted(values: unknown[], kind: ValueKind): unknown[] {
 
 describe('compareValues', () => {
   it('orders floats with NaN on top and -0 equal to 0', () => {
-    expect(sorted([Number.NaN, 1, Number.POSITIVE_INFINITY, -2, Number.NEGATIVE_INFINITY], 'number')).toEqual([
-      Number.NEGATIVE_INFINITY,
-      -2,
-      1,
-      Number.POSITIVE_INFINITY,
-      Number.NaN,
-    ]);
+    expect(sorted([Number.NaN, 1, Number.POSITIVE_INFINITY, -2, Number.NEGATIVE_INFINITY], 'number')).toEqual(
+      [Number.NEGATIVE_INFINITY, -2, 1, Number.POSITIVE_INFINITY, Number.NaN],
+    );
     expect(compareValues(-0, 0, 'number')).toBe(0);
     expect(compareValues(Number.NaN, Number.NaN, 'number')).toBe(0);
   });
@@ -52,9 +48,9 @@ describe('compareValues', () => {
     expect(
       compareValues('A0000000-0000-0000-0000-000000000000', '9fffffff-ffff-ffff-ffff-ffffffffffff', 'uuid'),
     ).toBe(1);
-    expect(compareValues('ABCDEF00-0000-0000-0000-000000000000', 'abcdef00-0000-0000-0000-000000000000', 'uuid')).toBe(
-      0,
-    );
+    expect(
+      compareValues('ABCDEF00-0000-0000-0000-000000000000', 'abcdef00-0000-0000-0000-000000000000', 'uuid'),
+    ).toBe(0);
   });
 
   it('falls back to a typeof-based order for unknown', () => {
@@ -85,13 +81,9 @@ describe('timestamps', () => {
   });
 
   it('orders dates, BC years, infinity and time values', () => {
-    expect(sorted(['2024-01-02', 'infinity', '0044-03-15 BC', '-infinity', '0001-01-01'], 'timestamp')).toEqual([
-      '-infinity',
-      '0044-03-15 BC',
-      '0001-01-01',
-      '2024-01-02',
-      'infinity',
-    ]);
+    expect(
+      sorted(['2024-01-02', 'infinity', '0044-03-15 BC', '-infinity', '0001-01-01'], 'timestamp'),
+    ).toEqual(['-infinity', '0044-03-15 BC', '0001-01-01', '2024-01-02', 'infinity']);
     expect(compareValues('0001-12-31 BC', '0001-01-01', 'timestamp')).toBe(-1);
     expect(compareValues('10000-01-01', '9999-12-31', 'timestamp')).toBe(1);
     expect(compareValues('09:00:00', '10:00:00.5', 'timestamp')).toBe(-1);
@@ -100,7 +92,9 @@ describe('timestamps', () => {
   });
 
   it('accepts JS Dates and sorts unparsable text after parsable values', () => {
-    expect(compareValues(new Date('2024-03-01T10:00:00.500Z'), '2024-03-01 10:00:00.5+00', 'timestamp')).toBe(0);
+    expect(compareValues(new Date('2024-03-01T10:00:00.500Z'), '2024-03-01 10:00:00.5+00', 'timestamp')).toBe(
+      0,
+    );
     expect(compareTemporal('garbage', '2024-03-01')).toBe(1);
     expect(compareTemporal('a', 'b')).toBe(-1);
   });

@@ -15,7 +15,10 @@ export function processesMentioning(needle: string): string[] {
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last result. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<boolean> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

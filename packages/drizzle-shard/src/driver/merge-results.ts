@@ -1,0 +1,24 @@
+import type { SelectMergePlan } from '../drizzle/select-merge-plan.ts';
+import { compareRows, mergeSortedRows, reaggregate } from '../fanout/index.ts';
+
+/** Per-shard array rows → the rows one database would have returned (visible columns only). */
+export function mergeRows(perShard: readonly (readonly unknown[][])[], plan: SelectMergePlan): unknown[][] {
+  const visible = plan.fields.length;
+  const window = {
+    ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
+    ...(plan.offset !== undefined ? { offset: plan.offset } : {}),
+  };
+  if (plan.mode === 'sorted') {
+    return mergeSortedRows(perShard as unknown[][][], plan.sortKeys, window).map((row) =>
+      row.slice(0, visible),
+    );
+  }
+  let rows: unknown[][] =
+    plan.mode === 'aggregate'
+      ? reaggregate(perShard as unknown[][][], plan.roles)
+      : perShard.flatMap((rs) => rs.map((r) => r.slice(0, visible)));
+  if (plan.mode === 'aggregate' && plan.sortKeys.length > 0)
+    rows = [...rows].sort((a, b) => compareRows(a, b, plan.sortKeys));
+  const start = plan.offset ?? 0;
+  return rows.slice(start, plan.limit === undefined ? undefined : start + plan.limit);
+}

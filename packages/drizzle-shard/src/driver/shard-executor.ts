@@ -1,0 +1,107 @@
+import type { Query } from 'drizzle-orm';
+import type { NodeSession, PreparedArgs } from '../drizzle/node-session.ts';
+import type { ShardResults, StatementExecutor } from '../drizzle/routed-query.ts';
+import type { RoutingValue } from '../drizzle/sql-tokens.ts';
+import type { StatementPlan } from '../drizzle/statement-plan.ts';
+import { DrizzleShardError } from '../errors.ts';
+import { twoPhaseWrite } from '../reference/two-phase-write.ts';
+import type { ShardMap } from '../routing/shard-map.ts';
+import type { FanoutOptions } from './config.ts';
+import type { ShardNode } from './shard-node.ts';
+
+function resolve(value: RoutingValue, placeholders: Record<string, unknown>): unknown {
+  if ('value' in value) return value.value;
+  if (!(value.placeholder in placeholders)) {
+    throw new DrizzleShardError(
+      'SHARD_KEY_MISSING',
+      `Placeholder "${value.placeholder}" (the shard key) has no value in execute().`,
+    );
+  }
+  return placeholders[value.placeholder];
+}
+
+/** Decides shards for plans and runs work on them, for the top-level db or a fan-out db. */
+export class ShardExecutor implements StatementExecutor {
+  private nextAny = 0;
+
+  constructor(
+    readonly mode: 'router' | 'fanout',
+    private readonly shardMap: ShardMap,
+    private readonly nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
+    private readonly options: FanoutOptions = {},
+  ) {}
+
+  private all(): number[] {
+    return this.nodes.map((_, i) => i);
+  }
+
+  targets(plan: StatementPlan | undefined, placeholders: Record<string, unknown>): number[] {
+    if (!plan) {
+      if (this.mode === 'fanout') return this.all();
+      throw new DrizzleShardError(
+        'RAW_SQL_NEEDS_SHARD',
+        'Raw SQL on the top-level db cannot be routed (there is no table or key to read). Use db.shard(key).execute(sql) or db.allShards().execute(sql).',
+      );
+    }
+    const route = plan.route;
+    switch (route.kind) {
+      case 'keys': {
+        const shards = new Set(
+          route.values.map((v) => this.shardMap.shardOf(resolve(v, placeholders), route.keyKind)),
+        );
+        return [...shards].sort((a, b) => a - b);
+      }
+      case 'split':
+        return [...route.queries.keys()].sort((a, b) => a - b);
+      case 'home':
+        return [0];
+      case 'any':
+        return this.mode === 'fanout'
+          ? [this.nextAny++ % this.nodes.length]
+          : [this.nextAny++ % this.nodes.length];
+      case 'reference-write':
+        return this.all();
+      case 'unroutable':
+        if (this.mode === 'fanout' && route.error.code === 'SHARD_KEY_MISSING') return this.all();
+        throw route.error;
+    }
+  }
+
+  sessionFor(shard: number): NodeSession<Record<string, unknown>, never> {
+    return this.nodes[shard]!.session;
+  }
+
+  async onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>> {
+    const limit = Math.max(1, this.options.concurrency ?? shards.length);
+    const values: Array<T | undefined> = new Array(shards.length);
+    const failed: Array<{ shard: number; error: unknown }> = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < shards.length) {
+        const i = next++;
+        const shard = shards[i]!;
+        try {
+          values[i] = await run(shard);
+        } catch (error) {
+          failed.push({ shard, error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, shards.length) }, worker));
+    if (failed.length > 0 && (this.options.onShardError ?? 'fail') === 'fail') {
+      const first = failed.sort((a, b) => a.shard - b.shard)[0]!;
+      throw new DrizzleShardError(
+        'FANOUT_SHARD_FAILED',
+        `Shard ${first.shard} failed during a query on ${shards.length} shard(s): ${(first.error as Error)?.message ?? String(first.error)}. ` +
+          "Use db.allShards({ onShardError: 'partial' }) to get the other shards' rows flagged as partial.",
+        { shards: failed.map((f) => f.shard) },
+        { cause: first.error },
+      );
+    }
+    return { values: values.filter((_, i) => !failed.some((f) => f.shard === shards[i])) as T[], failed };
+  }
+
+  writeEverywhere(query: Query, args: PreparedArgs, placeholders: Record<string, unknown>): Promise<unknown> {
+    return twoPhaseWrite(this.nodes, query, args, placeholders);
+  }
+}

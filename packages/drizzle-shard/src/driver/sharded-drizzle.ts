@@ -1,0 +1,194 @@
+import { count, is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { RouterSession } from '../drizzle/router-session.ts';
+import { RoutingDialect } from '../drizzle/routing-dialect.ts';
+import type { StatementPlan } from '../drizzle/statement-plan.ts';
+import { CrossShardTransactionError, DrizzleShardError } from '../errors.ts';
+import { type RecoveryReport, recoverPreparedTransactions } from '../reference/recover.ts';
+import { ShardMap } from '../routing/shard-map.ts';
+import {
+  type ShardKeyKind,
+  type ShardKeyOf,
+  type ShardKeyOfTable,
+  shardedMetaOf,
+} from '../schema/annotations.ts';
+import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
+import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
+import { ShardExecutor } from './shard-executor.ts';
+import { openShardNode, type ShardNode } from './shard-node.ts';
+
+/** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
+export type ShardedDatabase<TSchema extends Record<string, unknown>> = PostgresJsDatabase<TSchema> &
+  ShardAccess<TSchema>;
+
+export interface ShardAccess<TSchema extends Record<string, unknown>> {
+  /** A full drizzle database on the shard that owns `key` (the schema's shard key type). */
+  shard(key: ShardKeyOf<TSchema>): PostgresJsDatabase<TSchema>;
+  /** Like `shard`, for a schema whose sharded tables have keys of different types. */
+  shardFor<T extends PgTable>(table: T, key: ShardKeyOfTable<T>): PostgresJsDatabase<TSchema>;
+  /** The database of shard `index` (0-based), for operations and tests. */
+  shardAt(index: number): PostgresJsDatabase<TSchema>;
+  /** A database whose statements run on every shard, merged as one database would answer. */
+  allShards(options?: FanoutOptions): PostgresJsDatabase<TSchema>;
+  readonly shardMap: ShardMap;
+  readonly shardCount: number;
+  /** Finishes reference-table writes left prepared by a crashed process. */
+  recoverPreparedTransactions(options?: { olderThanMs?: number }): Promise<RecoveryReport>;
+  /** Closes every pool. */
+  close(options?: { timeout?: number }): Promise<void>;
+}
+
+function schemaKeyKind(schema: Record<string, unknown>): ShardKeyKind | undefined {
+  const kinds = new Set(
+    tablesOf(schema)
+      .map((t) => shardedMetaOf(t)?.keyKind)
+      .filter((k) => k !== undefined),
+  );
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
+/** Refuses, inside a shard-bound db, statements whose key lives on another shard. */
+function guardFor(index: number, shardMap: ShardMap) {
+  return (plan: StatementPlan | undefined, inTransaction: boolean) => {
+    const route = plan?.route;
+    if (!route) return;
+    if (route.kind === 'reference-write') {
+      throw new DrizzleShardError(
+        'REFERENCE_WRITE_NEEDS_ALL_SHARDS',
+        `"${route.table}" is a reference table copied to every shard; write it through the top-level db (two-phase commit on all shards), not db.shard(…).`,
+      );
+    }
+    if (route.kind === 'unroutable' && route.error.code === 'SHARD_KEY_UPDATE') throw route.error;
+    const shards =
+      route.kind === 'keys'
+        ? route.values.flatMap((v) => ('value' in v ? [shardMap.shardOf(v.value, route.keyKind)] : []))
+        : route.kind === 'split'
+          ? [...route.queries.keys()]
+          : [];
+    const foreign = [...new Set(shards.filter((s) => s !== index))];
+    if (foreign.length === 0) return;
+    const table = route.kind === 'keys' || route.kind === 'split' ? route.table : '?';
+    if (inTransaction) throw new CrossShardTransactionError(table, index, foreign);
+    throw new DrizzleShardError(
+      'SHARD_KEY_MISMATCH',
+      `This db is bound to shard ${index}, but the statement on "${table}" uses key(s) owned by shard(s) ${foreign.join(', ')}. Use db.shard(thatKey), or the top-level db to route automatically.`,
+      { table, boundShard: index, otherShards: foreign },
+    );
+  };
+}
+
+/**
+ * Drizzle over N PostgreSQL shards. Statements on the returned db route by the shard key
+ * read from drizzle's own query objects; queries without a key throw `SHARD_KEY_MISSING`
+ * unless sent through `db.allShards()`.
+ *
+ * @example
+ * const db = shardedDrizzle({ schema, shards: [{ primary: url0 }, { primary: url1 }] });
+ * await db.insert(orders).values({ userId: 7, total: '9.90' });          // routed by userId
+ * await db.select().from(orders).where(eq(orders.userId, 7));            // one shard
+ * await db.allShards().select({ n: count() }).from(orders);              // every shard, merged
+ * await db.shard(7).transaction(async (tx) => { ... });                  // one shard's transaction
+ */
+export function shardedDrizzle<TSchema extends Record<string, unknown>>(
+  config: ShardedDrizzleConfig<TSchema>,
+): ShardedDatabase<TSchema> {
+  if (!config.shards?.length)
+    throw new DrizzleShardError('CONFIG_INVALID', 'shardedDrizzle: `shards` must list at least one shard.');
+  if (config.validateSchema !== false) assertSchemaRules(config.schema);
+  const shardMap = config.shardMap ?? ShardMap.hash({ shards: config.shards.length });
+  if (shardMap.shardCount !== config.shards.length) {
+    throw new DrizzleShardError(
+      'CONFIG_INVALID',
+      `The shard map has ${shardMap.shardCount} shards but ${config.shards.length} were configured; they must match.`,
+    );
+  }
+  const nodes = config.shards.map((shard, index) =>
+    openShardNode(shard.primary, config, shardMap, guardFor(index, shardMap)),
+  );
+  const relational = (
+    nodes[0]!.db as unknown as {
+      _: { schema?: TablesRelationalConfig; fullSchema: unknown; tableNamesMap: unknown };
+    }
+  )._;
+  const schemaConfig = relational.schema ? relational : undefined;
+  const keyKind = schemaKeyKind(config.schema);
+
+  const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
+    const dialect = new RoutingDialect(mode, shardMap, { casing: config.casing });
+    const executor = new ShardExecutor(
+      mode,
+      shardMap,
+      nodes as ShardNode<Record<string, unknown>>[],
+      options ?? config.fanout,
+    );
+    return routeCount(
+      new PostgresJsDatabase(
+        dialect,
+        new RouterSession(dialect, executor) as never,
+        schemaConfig as never,
+      ) as PostgresJsDatabase<TSchema>,
+    );
+  };
+  const db = routedDb('router') as ShardedDatabase<TSchema>;
+  const defaultFanout = routedDb('fanout');
+
+  const shardAt = (index: number) => {
+    const node = nodes[index];
+    if (!node)
+      throw new DrizzleShardError('CONFIG_INVALID', `No shard ${index}; shards are 0..${nodes.length - 1}.`);
+    return node.db;
+  };
+  const access: ShardAccess<TSchema> = {
+    shard(key) {
+      if (!keyKind) {
+        throw new DrizzleShardError(
+          'CONFIG_INVALID',
+          'The schema has sharded tables with different key types (or none); use db.shardFor(table, key).',
+        );
+      }
+      return shardAt(shardMap.shardOf(key, keyKind));
+    },
+    shardFor(table, key) {
+      const meta = is(table, Table) ? shardedMetaOf(table) : undefined;
+      if (!meta)
+        throw new DrizzleShardError(
+          'CONFIG_INVALID',
+          'shardFor(table, key) needs a table marked with sharded().',
+        );
+      return shardAt(shardMap.shardOf(key, meta.keyKind));
+    },
+    shardAt,
+    allShards: (options) => (options ? routedDb('fanout', { ...config.fanout, ...options }) : defaultFanout),
+    shardMap,
+    shardCount: nodes.length,
+    recoverPreparedTransactions: (options) =>
+      recoverPreparedTransactions(
+        nodes.map((n) => n.client),
+        options,
+      ),
+    close: async (options) => {
+      await Promise.all(nodes.map((n) => n.client.end({ timeout: options?.timeout ?? 5 })));
+    },
+  };
+  Object.assign(db, access);
+  return db;
+}
+
+/**
+ * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs
+ * answer it with a routed `select count(*)`: a pinned key → that shard, else (fan-out db) the
+ * sum over shards. Unlike drizzle's, the result is a promise only, not embeddable SQL.
+ */
+function routeCount<TSchema extends Record<string, unknown>>(
+  db: PostgresJsDatabase<TSchema>,
+): PostgresJsDatabase<TSchema> {
+  (db as { $count: unknown }).$count = async (source: PgTable, filters?: SQL) => {
+    const [row] = await db
+      .select({ n: count() })
+      .from(source as never)
+      .where(filters);
+    return Number((row as { n: unknown } | undefined)?.n ?? 0);
+  };
+  return db;
+}

@@ -1,0 +1,120 @@
+import { entityKind, fillPlaceholders, type Query } from 'drizzle-orm';
+import { PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
+import { withFanoutInfo } from '../driver/fanout-info.ts';
+import { mergeRows } from '../driver/merge-results.ts';
+import { DrizzleShardError } from '../errors.ts';
+import { mapResultRow } from './internals.ts';
+import type { NodeSession, PreparedArgs } from './node-session.ts';
+import type { SelectMergePlan } from './select-merge-plan.ts';
+import type { StatementPlan } from './statement-plan.ts';
+
+/** What the router needs from the driver: where a plan runs, and a node session per shard. */
+export interface StatementExecutor {
+  readonly mode: 'router' | 'fanout';
+  /** Shards the plan must run on, in ascending order (placeholders filled); throws when unroutable. */
+  targets(plan: StatementPlan | undefined, placeholders: Record<string, unknown>): number[];
+  /** The session a statement of this plan uses on `shard` (primary for writes). */
+  sessionFor(shard: number, plan: StatementPlan | undefined): NodeSession<Record<string, unknown>, never>;
+  /** Runs `run` on each shard with the fan-out concurrency limit and failure policy. */
+  onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>>;
+  /** Applies a reference-table write on every shard atomically (two-phase commit). */
+  writeEverywhere(query: Query, args: PreparedArgs, placeholders: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Per-shard outcomes: values of the shards that answered, and (under the `partial` policy) the failures. */
+export interface ShardResults<T> {
+  readonly values: T[];
+  readonly failed: ReadonlyArray<{ readonly shard: number; readonly error: unknown }>;
+}
+
+/**
+ * A statement built on the top-level db (or `db.allShards()`): decides its shards when run,
+ * then runs drizzle's own postgres.js prepared query on each and merges the results.
+ */
+export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPreparedQuery<T> {
+  static override readonly [entityKind]: string = 'DrizzleShardRoutedPreparedQuery';
+  /** drizzle sets this on select queries after prepareQuery (left joins → nullable objects). */
+  joinsNotNullableMap?: Record<string, boolean>;
+
+  constructor(
+    private readonly executor: StatementExecutor,
+    private readonly plan: StatementPlan | undefined,
+    private readonly compiled: Query,
+    private readonly args: PreparedArgs,
+  ) {
+    super(compiled, undefined, args.metadata, undefined);
+  }
+
+  async execute(placeholderValues: Record<string, unknown> = {}): Promise<T['execute']> {
+    const { plan, executor } = this;
+    const shards = executor.targets(plan, placeholderValues);
+    if (plan?.route.kind === 'reference-write') {
+      return executor.writeEverywhere(this.compiled, this.args, placeholderValues) as Promise<T['execute']>;
+    }
+    const merge = plan?.merge;
+    if (
+      shards.length === 1 &&
+      plan?.route.kind !== 'split' &&
+      !(merge && executor.mode === 'fanout' && !('unsupported' in merge))
+    ) {
+      return this.runOn(shards[0]!, this.compiled, placeholderValues);
+    }
+    if (merge && 'unsupported' in merge) throw merge.unsupported;
+    if (merge) return this.mergeSelect(shards, merge, placeholderValues) as Promise<T['execute']>;
+    if (plan?.statement === 'relational' && !this.args.mapper) {
+      throw new DrizzleShardError(
+        'FANOUT_UNSUPPORTED',
+        'findFirst() across several shards has no single answer; pin the shard key.',
+      );
+    }
+    const results = await executor.onShards(shards, (shard) => {
+      const query = plan?.route.kind === 'split' ? plan.route.queries.get(shard)! : this.compiled;
+      return this.runOn(shard, query, placeholderValues);
+    });
+    return withFanoutInfo(concatResults(results.values), results.failed) as T['execute'];
+  }
+
+  private runOn(shard: number, query: Query, placeholders: Record<string, unknown>): Promise<T['execute']> {
+    const prepared = this.executor
+      .sessionFor(shard, this.plan)
+      .prepareChecked<T>(query, this.args) as PgPreparedQuery<T> & {
+      joinsNotNullableMap?: Record<string, boolean>;
+    };
+    prepared.joinsNotNullableMap = this.joinsNotNullableMap;
+    return prepared.execute(placeholders);
+  }
+
+  private async mergeSelect(
+    shards: readonly number[],
+    merge: SelectMergePlan,
+    placeholders: Record<string, unknown>,
+  ) {
+    const params = fillPlaceholders(merge.query.params, placeholders);
+    const perShard = await this.executor.onShards(shards, (shard) =>
+      this.executor.sessionFor(shard, this.plan).rawArrays(merge.query, params),
+    );
+    const rows = mergeRows(perShard.values, merge).map((row) =>
+      mapResultRow(merge.fields, row, this.joinsNotNullableMap),
+    );
+    return withFanoutInfo(rows, perShard.failed);
+  }
+
+  async all(placeholderValues: Record<string, unknown> = {}): Promise<T['all']> {
+    return this.execute(placeholderValues) as Promise<T['all']>;
+  }
+
+  isResponseInArrayMode(): boolean {
+    return this.args.arrayMode;
+  }
+}
+
+/** Results of the same statement on several shards as one: rows concatenated, counts summed. */
+export function concatResults(results: readonly unknown[]): unknown {
+  const rows = results.flatMap((r) => (Array.isArray(r) ? r : []));
+  const counts = results
+    .map((r) => (r as { count?: unknown }).count)
+    .filter((c): c is number => typeof c === 'number');
+  if (counts.length > 0)
+    Object.defineProperty(rows, 'count', { value: counts.reduce((a, b) => a + b, 0), enumerable: false });
+  return rows;
+}

@@ -1,0 +1,33 @@
+export type {
+  FanoutOptions,
+  NodeConfig,
+  ShardConfig,
+  ShardErrorPolicy,
+  ShardedDrizzleConfig,
+} from './driver/config.ts';
+export { type FanoutInfo, fanoutInfo } from './driver/fanout-info.ts';
+export { type ShardAccess, type ShardedDatabase, shardedDrizzle } from './driver/sharded-drizzle.ts';
+export {
+  CrossShardTransactionError,
+  DrizzleShardError,
+  type DrizzleShardErrorCode,
+  isDrizzleShardError,
+  MissingShardKeyError,
+} from './errors.ts';
+export { redactText, redactUrl } from './redact.ts';
+export type { RecoveryReport } from './reference/recover.ts';
+export { bucketSql, DEFAULT_BUCKET_COUNT, hashSqlFor } from './routing/buckets.ts';
+export { hashInt8Extended, hashTextExtended, uuidHashExtended } from './routing/pg-hash.ts';
+export { type BucketRange, ShardMap, type ShardMapJson } from './routing/shard-map.ts';
+export {
+  type ReferenceTable,
+  reference,
+  type ShardedTable,
+  type ShardKeyKind,
+  type ShardKeyOf,
+  type ShardKeyOfTable,
+  sharded,
+  shardingOf,
+  type TableShardingMeta,
+} from './schema/annotations.ts';
+export { assertSchemaRules, findSchemaViolations, type SchemaViolation } from './schema/rules.ts';

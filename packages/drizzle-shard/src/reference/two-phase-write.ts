@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Query } from 'drizzle-orm';
+import type { ReservedSql } from 'postgres';
+import type { ShardNode } from '../driver/shard-node.ts';
+import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
+import { DrizzleShardError } from '../errors.ts';
+import { DECISION_TABLE, GID_PREFIX } from './two-phase-names.ts';
+
+/** Test hook: runs after every shard has prepared and before any commits (crash tests). */
+export const twoPhaseHooks: { afterPrepare?: (gid: string) => Promise<void> } = {};
+
+/**
+ * Writes a reference table on every shard atomically: each shard runs the statement and
+ * `PREPARE TRANSACTION`; shard 0 also records the commit decision in its prepared
+ * transaction, so recovery after a crash can tell commit from abort (presumed abort).
+ * Returns shard 0's result (the rows are the same everywhere).
+ */
+export async function twoPhaseWrite(
+  nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
+  query: Query,
+  args: PreparedArgs,
+  placeholders: Record<string, unknown>,
+): Promise<unknown> {
+  const gid = `${GID_PREFIX}${randomUUID()}`;
+  const reserved: ReservedSql[] = [];
+  const prepared: ReservedSql[] = [];
+  try {
+    for (const node of nodes) reserved.push(await node.client.reserve());
+    await ensureDecisionTable(reserved[0]!);
+    const results = await Promise.all(
+      reserved.map(async (conn, shard) => {
+        await conn.unsafe('begin');
+        const session = new NodeSession(conn as never, nodes[shard]!.session.routingDialect, undefined, {
+          ...nodes[shard]!.session.nodeOptions,
+          guard: undefined,
+        });
+        const result = await session.prepareChecked(query, args).execute(placeholders);
+        if (shard === 0) await conn.unsafe(`insert into ${DECISION_TABLE} (gid) values ($1)`, [gid]);
+        await conn.unsafe(`prepare transaction '${gid}'`);
+        prepared.push(conn);
+        return result;
+      }),
+    );
+    await twoPhaseHooks.afterPrepare?.(gid);
+    // Shard 0 first: once its COMMIT PREPARED lands, the decision is durable and recovery commits the rest.
+    await reserved[0]!.unsafe(`commit prepared '${gid}'`);
+    await Promise.all(reserved.slice(1).map((conn) => conn.unsafe(`commit prepared '${gid}'`)));
+    return results[0];
+  } catch (error) {
+    await Promise.all(
+      reserved.map(async (conn) => {
+        const wasPrepared = prepared.includes(conn);
+        await conn.unsafe(wasPrepared ? `rollback prepared '${gid}'` : 'rollback').catch(() => {});
+      }),
+    );
+    throw new DrizzleShardError(
+      'TWO_PHASE_COMMIT_FAILED',
+      `A reference-table write could not be applied on every shard and was rolled back everywhere: ${(error as Error).message}`,
+      { gid },
+      { cause: error },
+    );
+  } finally {
+    for (const conn of reserved) conn.release();
+  }
+}
+
+async function ensureDecisionTable(conn: ReservedSql): Promise<void> {
+  await conn.unsafe(
+    `create table if not exists ${DECISION_TABLE} (gid text primary key, decided_at timestamptz not null default now())`,
+  );
+}
