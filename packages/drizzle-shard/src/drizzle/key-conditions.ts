@@ -1,5 +1,5 @@
 import type { Column, SQL } from 'drizzle-orm';
-import { booleanOperands, type RoutingValue, type Token, tokensOf, valueOf } from './sql-tokens.ts';
+import { booleanOperands, type RoutingValue, type Token, tokensOf, routingValueOf } from './sql-tokens.ts';
 
 /**
  * The key values a condition pins a row to: `eq(key, v)` → [v]; `inArray(key, [a, b])` →
@@ -45,7 +45,7 @@ function comparison(
     if (right?.t === 'column' && isKey(right.column) && left?.t === 'value') return [left.value];
   }
   if (op.s === 'in' && left?.t === 'column' && isKey(left.column) && right?.t === 'list') {
-    const values = right.items.map(valueOf);
+    const values = right.items.map(routingValueOf);
     if (values.every((v) => v !== undefined)) return values as RoutingValue[];
   }
   return undefined;

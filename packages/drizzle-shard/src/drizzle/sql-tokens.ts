@@ -13,7 +13,7 @@ export type Token =
   | { readonly t: 'other' };
 
 /** A chunk as a value, when it is one (`Param`, `Placeholder`). */
-export function valueOf(chunk: unknown): RoutingValue | undefined {
+export function routingValueOf(chunk: unknown): RoutingValue | undefined {
   if (is(chunk, Param)) return { value: chunk.value };
   if (is(chunk, Placeholder)) return { placeholder: chunk.name };
   return undefined;
@@ -25,7 +25,7 @@ function tokenOf(chunk: unknown): Token | undefined {
     return s === '' ? undefined : { t: 'text', s };
   }
   if (is(chunk, Column)) return { t: 'column', column: chunk };
-  const value = valueOf(chunk);
+  const value = routingValueOf(chunk);
   if (value) return { t: 'value', value };
   if (Array.isArray(chunk)) return { t: 'list', items: chunk };
   if (is(chunk, SQL)) return { t: 'sql', sql: chunk };
