@@ -1,5 +1,5 @@
 import type { Column, SQL } from 'drizzle-orm';
-import { booleanOperands, type RoutingValue, type Token, tokensOf, routingValueOf } from './sql-tokens.ts';
+import { booleanOperands, type RoutingValue, routingValueOf, type Token, tokensOf } from './sql-tokens.ts';
 
 /**
  * The key values a condition pins a row to: `eq(key, v)` → [v]; `inArray(key, [a, b])` →
