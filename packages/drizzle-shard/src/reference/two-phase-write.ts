@@ -6,8 +6,11 @@ import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
 import { DrizzleShardError } from '../errors.ts';
 import { DECISION_TABLE, GID_PREFIX } from './two-phase-names.ts';
 
-/** Test hook: runs after every shard has prepared and before any commits (crash tests). */
-export const twoPhaseHooks: { afterPrepare?: (gid: string) => Promise<void> } = {};
+/** Test hooks for crash tests: after every shard prepared; after shard 0 (the decision) committed. */
+export const twoPhaseHooks: {
+  afterPrepare?: (gid: string) => Promise<void>;
+  afterDecision?: (gid: string) => Promise<void>;
+} = {};
 
 /**
  * Writes a reference table on every shard atomically: each shard runs the statement and
@@ -44,6 +47,7 @@ export async function twoPhaseWrite(
     await twoPhaseHooks.afterPrepare?.(gid);
     // Shard 0 first: once its COMMIT PREPARED lands, the decision is durable and recovery commits the rest.
     await reserved[0]!.unsafe(`commit prepared '${gid}'`);
+    await twoPhaseHooks.afterDecision?.(gid);
     await Promise.all(reserved.slice(1).map((conn) => conn.unsafe(`commit prepared '${gid}'`)));
     return results[0];
   } catch (error) {
