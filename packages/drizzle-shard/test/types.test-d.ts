@@ -3,10 +3,15 @@ import { bigint, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { type ShardKeyOf, sharded, shardedDrizzle } from '../src/index.ts';
 
-const accounts = sharded(pgTable('accounts', { id: bigint('id', { mode: 'bigint' }).primaryKey(), name: text('name').notNull() }), {
+const accounts = sharded(
+  pgTable('accounts', { id: bigint('id', { mode: 'bigint' }).primaryKey(), name: text('name').notNull() }),
+  {
+    key: (t) => t.id,
+  },
+);
+const devices = sharded(pgTable('devices', { id: uuid('id').primaryKey(), label: text('label') }), {
   key: (t) => t.id,
 });
-const devices = sharded(pgTable('devices', { id: uuid('id').primaryKey(), label: text('label') }), { key: (t) => t.id });
 
 describe('shard key types come from the schema', () => {
   it('a bigint key takes bigint only', () => {

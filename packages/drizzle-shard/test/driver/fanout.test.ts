@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fanoutInfo } from '../../src/index.ts';
-import { orders, schema, users } from '../support/schema.ts';
 import { type Fleet, startFleet } from '../support/fleet.ts';
+import { orders, schema, users } from '../support/schema.ts';
 
 type OrderRow = typeof orders.$inferInsert;
 
@@ -17,7 +17,13 @@ const orderRows = fc.array(
     qty: fc.integer({ min: -5, max: 50 }),
     createdAt: fc
       .integer({ min: 0, max: 86_400 * 30 })
-      .map((s) => new Date(Date.UTC(2024, 0, 1) + s * 1000).toISOString().replace('T', ' ').replace('Z', '').slice(0, 19)),
+      .map((s) =>
+        new Date(Date.UTC(2024, 0, 1) + s * 1000)
+          .toISOString()
+          .replace('T', ' ')
+          .replace('Z', '')
+          .slice(0, 19),
+      ),
   }),
   { minLength: 0, maxLength: 80 },
 );
@@ -83,10 +89,17 @@ describe('fan-out results equal the same query on one database', () => {
           hi: max(orders.total),
           avgQty: avg(orders.qty),
         };
-        const norm = (r: Record<string, unknown>) => ({ ...r, avgQty: r.avgQty === null ? null : Number(r.avgQty).toFixed(10) });
+        const norm = (r: Record<string, unknown>) => ({
+          ...r,
+          avgQty: r.avgQty === null ? null : Number(r.avgQty).toFixed(10),
+        });
         if (grouped) {
           const build = (db: PostgresJsDatabase<typeof schema>) =>
-            db.select({ status: orders.status, ...fields }).from(orders).groupBy(orders.status).orderBy(orders.status);
+            db
+              .select({ status: orders.status, ...fields })
+              .from(orders)
+              .groupBy(orders.status)
+              .orderBy(orders.status);
           expect((await build(fleet.db.allShards())).map(norm)).toEqual((await build(single)).map(norm));
         } else {
           const build = (db: PostgresJsDatabase<typeof schema>) => db.select(fields).from(orders);
@@ -107,8 +120,15 @@ describe('fan-out results equal the same query on one database', () => {
     const down = fleet.cluster.shards[2]!.primary;
     await fleet.cluster.stop(down);
     try {
-      const error = await fleet.db.allShards().select().from(orders).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'FANOUT_SHARD_FAILED', message: expect.stringContaining('Shard 2') });
+      const error = await fleet.db
+        .allShards()
+        .select()
+        .from(orders)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'FANOUT_SHARD_FAILED',
+        message: expect.stringContaining('Shard 2'),
+      });
       const rows = await fleet.db.allShards({ onShardError: 'partial' }).select().from(orders);
       expect(fanoutInfo(rows)).toMatchObject({ partial: true, failedShards: [2] });
     } finally {

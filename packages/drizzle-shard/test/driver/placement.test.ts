@@ -1,8 +1,8 @@
 import { runSql } from '@drizzle-shard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShardMap } from '../../src/index.ts';
-import { orders, users } from '../support/schema.ts';
 import { type Fleet, startFleet } from '../support/fleet.ts';
+import { orders, users } from '../support/schema.ts';
 
 describe('rows inserted through the top-level db land only on their shard', () => {
   let fleet: Fleet;
@@ -15,14 +15,28 @@ describe('rows inserted through the top-level db land only on their shard', () =
     const { db, cluster } = fleet;
     for (let start = 1; start <= 10_000; start += 1000) {
       const ids = Array.from({ length: 1000 }, (_, i) => start + i);
-      await db.insert(users).values(ids.map((id) => ({ id, email: `u${id}@example.com`, name: `user ${id}` })));
-      await db.insert(orders).values(
-        ids.map((id) => ({ id: 1, userId: id, status: 'new', total: '1.00', qty: 1, createdAt: '2024-01-01 00:00:00' })),
-      );
+      await db
+        .insert(users)
+        .values(ids.map((id) => ({ id, email: `u${id}@example.com`, name: `user ${id}` })));
+      await db
+        .insert(orders)
+        .values(
+          ids.map((id) => ({
+            id: 1,
+            userId: id,
+            status: 'new',
+            total: '1.00',
+            qty: 1,
+            createdAt: '2024-01-01 00:00:00',
+          })),
+        );
     }
     let total = 0;
     for (const [index, shard] of cluster.shards.slice(0, 4).entries()) {
-      for (const [table, column] of [['users', 'id'], ['orders', 'user_id']] as const) {
+      for (const [table, column] of [
+        ['users', 'id'],
+        ['orders', 'user_id'],
+      ] as const) {
         const [row] = await runSql<{ rows: number; foreign: number }[]>(
           shard.primary.url,
           `select count(*)::int as rows, count(*) filter (where not ${db.shardMap.ownsSql(column, 'int', index)})::int as foreign from ${table}`,
@@ -42,7 +56,9 @@ describe('modulo(4) keeps the seed layout', () => {
     try {
       await fleet.db.insert(users).values({ id: 7, email: 'seven@example.com', name: 'seven' });
       const counts = await Promise.all(
-        fleet.cluster.shards.map((s) => runSql<{ n: number }[]>(s.primary.url, 'select count(*)::int as n from users where id = 7')),
+        fleet.cluster.shards.map((s) =>
+          runSql<{ n: number }[]>(s.primary.url, 'select count(*)::int as n from users where id = 7'),
+        ),
       );
       expect(counts.map((c) => c[0]!.n)).toEqual([0, 0, 0, 1]);
       expect(ShardMap.modulo(4).shardOf(7, 'int')).toBe(3);

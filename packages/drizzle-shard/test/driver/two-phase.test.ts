@@ -20,9 +20,19 @@ describe('reference-table writes survive a crash between PREPARE and COMMIT', ()
   let fleet: Fleet;
   let urls: string[];
   const rowsOn = (code: string) =>
-    Promise.all(urls.map((u) => runSql<{ n: number }[]>(u, `select count(*)::int as n from countries where code = '${code}'`).then((r) => r[0]!.n)));
+    Promise.all(
+      urls.map((u) =>
+        runSql<{ n: number }[]>(u, `select count(*)::int as n from countries where code = '${code}'`).then(
+          (r) => r[0]!.n,
+        ),
+      ),
+    );
   const prepared = () =>
-    Promise.all(urls.map((u) => runSql<{ n: number }[]>(u, 'select count(*)::int as n from pg_prepared_xacts').then((r) => r[0]!.n)));
+    Promise.all(
+      urls.map((u) =>
+        runSql<{ n: number }[]>(u, 'select count(*)::int as n from pg_prepared_xacts').then((r) => r[0]!.n),
+      ),
+    );
 
   beforeAll(async () => {
     fleet = await startFleet(3);

@@ -11,7 +11,9 @@ export interface Fleet {
 /** A real cluster with the test schema on every shard, and a sharded db over its primaries. */
 export async function startFleet(
   shards: number,
-  options: Partial<Omit<ShardedDrizzleConfig<typeof schema>, 'schema' | 'shards'>> & { extraNodes?: number } = {},
+  options: Partial<Omit<ShardedDrizzleConfig<typeof schema>, 'schema' | 'shards'>> & {
+    extraNodes?: number;
+  } = {},
 ): Promise<Fleet> {
   const cluster = await startCluster({ shards: shards + (options.extraNodes ?? 0) });
   for (const s of cluster.shards) await runSql(s.primary.url, DDL);

@@ -1,0 +1,1 @@
+export { type Output, run } from './main.ts';

@@ -1,0 +1,36 @@
+const VERSION = '0.1.0';
+
+const HELP = `drizzle-shard ${VERSION}: sharding, replicas and read-your-writes for Drizzle ORM on PostgreSQL
+
+Usage: drizzle-shard <command> [options]
+
+Commands available in this version:
+  help         Show this help
+  version      Print the version
+
+Planned (see the project's issues): generate, indexes apply, doctor, migrate, split, reshard, archive, dev.
+`;
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** The CLI as a function: arguments in, exit code out (tests call it directly). */
+export async function run(argv: readonly string[], io: { out: Output; err: Output }): Promise<number> {
+  const [command = 'help'] = argv;
+  switch (command) {
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out.write(HELP);
+      return 0;
+    case 'version':
+    case '--version':
+    case '-v':
+      io.out.write(`${VERSION}\n`);
+      return 0;
+    default:
+      io.err.write(`drizzle-shard: unknown command '${command}'. Run 'drizzle-shard help' for the list.\n`);
+      return 2;
+  }
+}
