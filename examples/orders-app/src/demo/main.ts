@@ -30,19 +30,17 @@ async function main(): Promise<void> {
   await db
     .insert(users)
     .values(ids.map((id) => ({ id, email: `user${id}@example.com`, name: `User ${id}` })));
-  await db
-    .insert(orders)
-    .values(
-      ids.flatMap((userId) =>
-        [1, 2, 3].map((id) => ({
-          id,
-          userId,
-          status: id === 3 ? 'new' : 'paid',
-          total: `${userId}.${id}0`,
-          createdAt: `2024-05-0${id} 12:00:00`,
-        })),
-      ),
-    );
+  await db.insert(orders).values(
+    ids.flatMap((userId) =>
+      [1, 2, 3].map((id) => ({
+        id,
+        userId,
+        status: id === 3 ? 'new' : 'paid',
+        total: `${userId}.${id}0`,
+        createdAt: `2024-05-0${id} 12:00:00`,
+      })),
+    ),
+  );
   console.log(`Inserted ${USERS} users and ${USERS * 3} orders; multi-row inserts were split by shard.`);
 
   for (const [i, shard] of cluster.shards.entries()) {

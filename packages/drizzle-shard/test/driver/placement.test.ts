@@ -18,18 +18,16 @@ describe('rows inserted through the top-level db land only on their shard', () =
       await db
         .insert(users)
         .values(ids.map((id) => ({ id, email: `u${id}@example.com`, name: `user ${id}` })));
-      await db
-        .insert(orders)
-        .values(
-          ids.map((id) => ({
-            id: 1,
-            userId: id,
-            status: 'new',
-            total: '1.00',
-            qty: 1,
-            createdAt: '2024-01-01 00:00:00',
-          })),
-        );
+      await db.insert(orders).values(
+        ids.map((id) => ({
+          id: 1,
+          userId: id,
+          status: 'new',
+          total: '1.00',
+          qty: 1,
+          createdAt: '2024-01-01 00:00:00',
+        })),
+      );
     }
     let total = 0;
     for (const [index, shard] of cluster.shards.slice(0, 4).entries()) {

@@ -71,20 +71,18 @@ describe('routing against a real 4-shard cluster', () => {
     fleet = await startFleet(4);
     const ids = Array.from({ length: 40 }, (_, i) => i + 1);
     await fleet.db.insert(users).values(ids.map((id) => ({ id, email: `u${id}@x`, name: `u${id}` })));
-    await fleet.db
-      .insert(orders)
-      .values(
-        ids.flatMap((id) =>
-          [1, 2, 3].map((n) => ({
-            id: n,
-            userId: id,
-            status: n === 1 ? 'new' : 'paid',
-            total: `${id}.${n}0`,
-            qty: n,
-            createdAt: `2024-02-${String(n).padStart(2, '0')} 0${n}:00:00`,
-          })),
-        ),
-      );
+    await fleet.db.insert(orders).values(
+      ids.flatMap((id) =>
+        [1, 2, 3].map((n) => ({
+          id: n,
+          userId: id,
+          status: n === 1 ? 'new' : 'paid',
+          total: `${id}.${n}0`,
+          qty: n,
+          createdAt: `2024-02-${String(n).padStart(2, '0')} 0${n}:00:00`,
+        })),
+      ),
+    );
   });
   afterAll(() => fleet?.stop());
 
