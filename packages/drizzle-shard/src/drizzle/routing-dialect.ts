@@ -135,11 +135,19 @@ export class RoutingDialect extends PgDialect {
     config: Parameters<PgDialect['buildRelationalQueryWithoutPK']>[0],
   ): ReturnType<PgDialect['buildRelationalQueryWithoutPK']> {
     const view = config as unknown as RelationalConfigView;
-    return this.capture('buildRelationalQueryWithoutPK', config, () => ({
-      statement: 'relational',
-      write: false,
-      route: routeRelational(view),
-    }));
+    return this.capture('buildRelationalQueryWithoutPK', config, () => {
+      const route = routeRelational(view);
+      const multi = this.mode === 'fanout' || (route.kind === 'keys' && route.values.length > 1);
+      const q = view.queryConfig === true ? {} : (view.queryConfig as Record<string, unknown>);
+      const ordered = q.orderBy !== undefined || q.limit !== undefined || q.offset !== undefined;
+      if (!multi || !ordered) return { statement: 'relational', write: false, route };
+      // Concatenating per-shard pages would be wrong; the core builder merges these correctly.
+      const unsupported = new DrizzleShardError(
+        'FANOUT_UNSUPPORTED',
+        'A relational query (db.query.*) with orderBy/limit/offset on several shards cannot be merged; pin the key, or use db.allShards().select()… which merges ORDER BY + LIMIT.',
+      );
+      return { statement: 'relational', write: false, route, merge: { unsupported } };
+    });
   }
 }
 

@@ -175,3 +175,26 @@ describe('routing against a real 4-shard cluster', () => {
     expect(cluster.shards).toHaveLength(4);
   });
 });
+
+describe('relational queries across shards', () => {
+  let fleet: Fleet;
+  beforeAll(async () => {
+    fleet = await startFleet(2);
+    await fleet.db
+      .insert(users)
+      .values([1, 2, 3, 4].map((id) => ({ id, email: `r${id}@x`, name: `r${id}` })));
+  });
+  afterAll(() => fleet?.stop());
+
+  it('concatenate without order/limit, and refuse order/limit that could not be merged', async () => {
+    const all = await fleet.db.allShards().query.users.findMany({ columns: { id: true } });
+    expect(all.map((u) => u.id).sort()).toEqual([1, 2, 3, 4]);
+    await expect(
+      fleet.db.allShards().query.users.findMany({ limit: 2, orderBy: (u, { asc }) => [asc(u.id)] }),
+    ).rejects.toMatchObject({
+      code: 'FANOUT_UNSUPPORTED',
+    });
+    const one = await fleet.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, 3) });
+    expect(one?.email).toBe('r3@x');
+  });
+});
