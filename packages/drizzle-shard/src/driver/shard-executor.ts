@@ -56,9 +56,8 @@ export class ShardExecutor implements StatementExecutor {
       case 'home':
         return [0];
       case 'any':
-        return this.mode === 'fanout'
-          ? [this.nextAny++ % this.nodes.length]
-          : [this.nextAny++ % this.nodes.length];
+        // Reference-only reads: every shard has the rows, so spread them round-robin.
+        return [this.nextAny++ % this.nodes.length];
       case 'reference-write':
         return this.all();
       case 'unroutable':

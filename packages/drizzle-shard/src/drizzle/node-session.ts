@@ -13,7 +13,8 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { RoutingDialect } from './routing-dialect.ts';
 import type { StatementPlan } from './statement-plan.ts';
 
-type QueryMetadata = { type: 'select' | 'update' | 'delete' | 'insert'; tables: string[] } | undefined;
+/** drizzle's per-statement metadata (used by its cache). */
+export type QueryMetadata = { type: 'select' | 'update' | 'delete' | 'insert'; tables: string[] } | undefined;
 type ResultMapper = ((rows: unknown[][]) => unknown) | undefined;
 
 export interface NodeSessionOptions {

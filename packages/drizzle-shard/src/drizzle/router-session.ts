@@ -6,6 +6,7 @@ import {
   type SelectedFieldsOrdered,
 } from 'drizzle-orm/pg-core';
 import { DrizzleShardError } from '../errors.ts';
+import type { QueryMetadata } from './node-session.ts';
 import { RoutedPreparedQuery, type StatementExecutor } from './routed-query.ts';
 import type { RoutingDialect } from './routing-dialect.ts';
 
@@ -26,7 +27,7 @@ export class RouterSession extends PgSession {
     name: string | undefined,
     isResponseInArrayMode: boolean,
     customResultMapper?: (rows: unknown[][]) => T['execute'],
-    queryMetadata?: { type: 'select' | 'update' | 'delete' | 'insert'; tables: string[] },
+    queryMetadata?: QueryMetadata,
     cacheConfig?: unknown,
   ): RoutedPreparedQuery<T> {
     return new RoutedPreparedQuery<T>(this.executor, this.routingDialect.takePlan(), query, {
