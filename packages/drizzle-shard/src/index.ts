@@ -14,6 +14,14 @@ export {
   isDrizzleShardError,
   MissingShardKeyError,
 } from './errors.ts';
+export { shardOfId } from './ids/id-routing.ts';
+export {
+  composeShardId,
+  decodeShardId,
+  SHARD_ID_DDL,
+  SHARD_ID_EPOCH_MS,
+  type ShardIdParts,
+} from './ids/shard-id.ts';
 export { redactText, redactUrl } from './redact.ts';
 export type { RecoveryReport } from './reference/recover.ts';
 export { bucketSql, DEFAULT_BUCKET_COUNT, hashSqlFor } from './routing/buckets.ts';

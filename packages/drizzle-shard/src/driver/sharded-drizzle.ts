@@ -5,6 +5,8 @@ import { RouterSession } from '../drizzle/router-session.ts';
 import { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { CrossShardTransactionError, DrizzleShardError } from '../errors.ts';
+import { shardIdSqlFor, shardOfId } from '../ids/id-routing.ts';
+import { SHARD_ID_DDL } from '../ids/shard-id.ts';
 import { type RecoveryReport, recoverPreparedTransactions } from '../reference/recover.ts';
 import { ShardMap } from '../routing/shard-map.ts';
 import {
@@ -27,6 +29,15 @@ export interface ShardAccess<TSchema extends Record<string, unknown>> {
   shard(key: ShardKeyOf<TSchema>): PostgresJsDatabase<TSchema>;
   /** Like `shard`, for a schema whose sharded tables have keys of different types. */
   shardFor<T extends PgTable>(table: T, key: ShardKeyOfTable<T>): PostgresJsDatabase<TSchema>;
+  /**
+   * SQL making a new shard-aware id in `key`'s bucket (see `decodeShardId`), as an insert value:
+   * `db.insert(orders).values({ id: db.newId(userId), userId, ... })`. Needs `installShardIds()`.
+   */
+  newId(key: ShardKeyOf<TSchema>): SQL<bigint>;
+  /** The database of the shard owning a shard-aware id, so `orders.id` alone can be routed. */
+  shardById(id: bigint | string): PostgresJsDatabase<TSchema>;
+  /** Creates the id function (`SHARD_ID_DDL`) on every shard primary; idempotent. */
+  installShardIds(): Promise<void>;
   /** The database of shard `index` (0-based), for operations and tests. */
   shardAt(index: number): PostgresJsDatabase<TSchema>;
   /** A database whose statements run on every shard, merged as one database would answer. */
@@ -139,15 +150,21 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       throw new DrizzleShardError('CONFIG_INVALID', `No shard ${index}; shards are 0..${nodes.length - 1}.`);
     return node.db;
   };
+  const schemaKind = () => {
+    if (!keyKind) {
+      throw new DrizzleShardError(
+        'CONFIG_INVALID',
+        'The schema has sharded tables with different key types (or none); use db.shardFor(table, key).',
+      );
+    }
+    return keyKind;
+  };
   const access: ShardAccess<TSchema> = {
-    shard(key) {
-      if (!keyKind) {
-        throw new DrizzleShardError(
-          'CONFIG_INVALID',
-          'The schema has sharded tables with different key types (or none); use db.shardFor(table, key).',
-        );
-      }
-      return shardAt(shardMap.shardOf(key, keyKind));
+    shard: (key) => shardAt(shardMap.shardOf(key, schemaKind())),
+    newId: (key) => shardIdSqlFor(shardMap, key, schemaKind()),
+    shardById: (id) => shardAt(shardOfId(shardMap, id)),
+    installShardIds: async () => {
+      for (const node of nodes) await node.client.unsafe(SHARD_ID_DDL);
     },
     shardFor(table, key) {
       const meta = is(table, Table) ? shardedMetaOf(table) : undefined;

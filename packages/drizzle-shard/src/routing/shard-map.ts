@@ -137,6 +137,19 @@ export class ShardMap {
     return ranges.length === 0 ? 'false' : `(${ranges.join(' or ')})`;
   }
 
+  /** The shard owning `bucket` (hash strategy). */
+  shardOfBucket(bucket: number): number {
+    const owner = this.bucketOwner?.[bucket];
+    if (owner === undefined) {
+      throw mapError(
+        this.bucketOwner
+          ? `bucket ${bucket} is outside 0..${this.bucketOwner.length - 1}`
+          : 'buckets need the hash strategy',
+      );
+    }
+    return owner;
+  }
+
   /** The shard index owning `key`. */
   shardOf(key: unknown, kind: ShardKeyKind): number {
     const k = normaliseKey(key, kind);
