@@ -6,6 +6,12 @@ export type {
   ShardedDrizzleConfig,
 } from './driver/config.ts';
 export { type FanoutInfo, fanoutInfo } from './driver/fanout-info.ts';
+export {
+  type KeysetOrder,
+  type KeysetPage,
+  type KeysetPageOptions,
+  keysetPage,
+} from './driver/keyset-page.ts';
 export { type ShardAccess, type ShardedDatabase, shardedDrizzle } from './driver/sharded-drizzle.ts';
 export {
   CrossShardTransactionError,
