@@ -1,5 +1,5 @@
 import { and, asc, type Column, desc, eq, getTableColumns, gt, lt, or, type SQL } from 'drizzle-orm';
-import { getTableConfig, type PgDatabase, type PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, type PgDatabase, type PgQueryResultHKT, type PgTable } from 'drizzle-orm/pg-core';
 import { kindOfColumn } from '../drizzle/value-kinds.ts';
 import { DrizzleShardError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../fanout/keyset.ts';
@@ -109,7 +109,7 @@ function afterCondition(sort: readonly SortColumn[], values: readonly unknown[])
  * page = await keysetPage(db.allShards(), { ..., after: page.nextCursor });
  */
 export async function keysetPage<T extends PgTable>(
-  db: PgDatabase<never, Record<string, unknown>>,
+  db: Pick<PgDatabase<PgQueryResultHKT>, 'select'>,
   options: KeysetPageOptions<T>,
 ): Promise<KeysetPage<T['$inferSelect']>> {
   const { from, limit } = options;
