@@ -1,6 +1,6 @@
 import { startCluster } from '@drizzle-shard/testing';
 import { eq } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { shardedDrizzle } from 'drizzle-shard';
 import postgres from 'postgres';
 import { DDL, orders, schema, users } from '../../../examples/orders-app/src/schema.ts';
@@ -50,7 +50,7 @@ export const overheadSuite: Suite = async ({ size, rounds, log }) => {
     const plainB = drizzle(client(), { schema });
     const raw = client();
     const key = (i: number) => keys[(i * 7919) % keys.length]!;
-    const read = (db: typeof plainA) => (i: number) =>
+    const read = (db: PostgresJsDatabase<typeof schema>) => (i: number) =>
       db
         .select()
         .from(users)
@@ -76,7 +76,8 @@ export const overheadSuite: Suite = async ({ size, rounds, log }) => {
     log('overhead: inserts');
     let nextOrder = 0;
     const order = (i: number) => ({ id: ++nextOrder, userId: key(i), status: 'new', total: '10.00' });
-    const insert = (db: typeof plainA) => (i: number) => db.insert(orders).values(order(i));
+    const insert = (db: PostgresJsDatabase<typeof schema>) => (i: number) =>
+      db.insert(orders).values(order(i));
     const inserts = await interleave(
       [
         { name: 'plain drizzle', op: insert(plainA) },
