@@ -17,7 +17,8 @@ export type DrizzleShardErrorCode =
   | 'FANOUT_SHARD_FAILED'
   | 'FANOUT_UNSUPPORTED'
   | 'FANOUT_CURSOR_INVALID'
-  | 'TWO_PHASE_COMMIT_FAILED';
+  | 'TWO_PHASE_COMMIT_FAILED'
+  | 'CONSISTENCY_TOKEN_INVALID';
 
 /**
  * Base class of every drizzle-shard error: a stable `code`, a message that says what to do,

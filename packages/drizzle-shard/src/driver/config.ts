@@ -2,6 +2,8 @@ import type { Casing } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { Logger } from 'drizzle-orm/logger';
 import type { Options, PostgresType } from 'postgres';
+import type { ConsistencyOptions, TokenOptions } from '../consistency/options.ts';
+import type { ReplicaOptions } from '../replicas/options.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
 
 /** One node: a URL, or a URL with per-node settings. */
@@ -48,6 +50,12 @@ export interface ShardedDrizzleConfig<TSchema extends Record<string, unknown>> {
   readonly logger?: boolean | Logger;
   readonly casing?: Casing;
   readonly cache?: Cache;
+  /** Read routing over each shard's replicas: policy, lag limits, health polling. */
+  readonly replication?: ReplicaOptions;
+  /** Default read-your-writes mode of `db.session()`. Default `{ mode: 'lsn' }`. */
+  readonly consistency?: ConsistencyOptions;
+  /** Keys that sign consistency tokens (needed for `session.token()`). */
+  readonly tokens?: TokenOptions;
   /** Check the sharding rules of the schema at start-up. Default true. */
   readonly validateSchema?: boolean;
 }

@@ -37,7 +37,7 @@ export class ShardExecutor implements StatementExecutor {
 
   targets(plan: StatementPlan | undefined, placeholders: Record<string, unknown>): number[] {
     if (!plan) {
-      if (this.mode === 'fanout') return this.all();
+      if (this.mode === 'fanout' || this.nodes.length === 1) return this.all();
       throw new DrizzleShardError(
         'RAW_SQL_NEEDS_SHARD',
         'Raw SQL on the top-level db cannot be routed (there is no table or key to read). Use db.shard(key).execute(sql) or db.allShards().execute(sql).',
@@ -100,7 +100,14 @@ export class ShardExecutor implements StatementExecutor {
     return { values: values.filter((_, i) => !failed.some((f) => f.shard === shards[i])) as T[], failed };
   }
 
-  writeEverywhere(query: Query, args: PreparedArgs, placeholders: Record<string, unknown>): Promise<unknown> {
-    return twoPhaseWrite(this.nodes, query, args, placeholders);
+  async writeEverywhere(
+    query: Query,
+    args: PreparedArgs,
+    placeholders: Record<string, unknown>,
+  ): Promise<unknown> {
+    const tracking = this.nodes.map((n) => n.session.routing).filter((r) => r?.tracksWrites());
+    const result = await twoPhaseWrite(this.nodes, query, args, placeholders);
+    await Promise.all(tracking.map((routing) => routing!.afterWrite()));
+    return result;
   }
 }

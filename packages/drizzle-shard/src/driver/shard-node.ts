@@ -4,30 +4,46 @@ import postgres, { type Sql } from 'postgres';
 import { NodeSession } from '../drizzle/node-session.ts';
 import { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
+import type { ReplicaEvents } from '../replicas/events.ts';
+import type { ResolvedReplicaOptions } from '../replicas/options.ts';
+import type { ReplicaNode } from '../replicas/replica-node.ts';
+import { ReplicaSet } from '../replicas/replica-set.ts';
+import { ShardRouting } from '../replicas/shard-routing.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
-import type { NodeConfig, ShardedDrizzleConfig } from './config.ts';
+import type { NodeConfig, ShardConfig, ShardedDrizzleConfig } from './config.ts';
+import { ShardScopedCache } from './shard-cache.ts';
 
-/** A drizzle database on one node, built exactly as drizzle's postgres-js driver builds it. */
+type Session = NodeSession<Record<string, unknown>, never>;
+
+/** A shard: drizzle databases on its primary, built exactly as drizzle's postgres-js driver builds them, and its replicas. */
 export interface ShardNode<TSchema extends Record<string, unknown>> {
   readonly client: Sql;
   readonly db: PostgresJsDatabase<TSchema>;
-  readonly session: NodeSession<Record<string, unknown>, never>;
+  readonly session: Session;
+  /** Present when the shard has replicas. */
+  readonly replicas?: ReplicaSet;
+  /** Every pool of the shard (primary first). */
+  readonly clients: readonly Sql[];
 }
 
 export function loggerOf(option: boolean | Logger | undefined): Logger | undefined {
   return option === true ? new DefaultLogger() : option === false ? undefined : option;
 }
 
-/**
- * Opens one postgres.js pool and wraps it in a drizzle database whose dialect plans each
- * statement and whose session caches statements and runs `guard`.
- */
-export function openShardNode<TSchema extends Record<string, unknown>>(
+interface OpenedNode {
+  readonly client: Sql;
+  readonly session: Session;
+  readonly relational: unknown;
+}
+
+/** One postgres.js pool and a node session (statement caching, guard) over it. */
+function openNode<TSchema extends Record<string, unknown>>(
   node: NodeConfig,
   config: ShardedDrizzleConfig<TSchema>,
-  shardMap: ShardMap,
+  dialect: RoutingDialect,
+  shard: number,
   guard: (plan: StatementPlan | undefined, inTransaction: boolean) => void,
-): ShardNode<TSchema> {
+): OpenedNode {
   const settings = typeof node === 'string' ? { url: node } : node;
   const pgbouncer = settings.pgbouncer ?? false;
   const client = postgres(settings.url, {
@@ -47,23 +63,62 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
         tableNamesMap: schemaConfig.tableNamesMap,
       }
     : undefined;
-  const dialect = new RoutingDialect('bound', shardMap, { casing: config.casing });
   const session = new NodeSession<Record<string, unknown>, never>(client, dialect, relational as never, {
     logger: loggerOf(config.logger),
-    cache: config.cache,
+    cache: config.cache ? new ShardScopedCache(config.cache, shard) : undefined,
     cacheStatements: settings.cacheStatements ?? !pgbouncer,
     guard,
   });
+  return { client, session, relational };
+}
+
+/**
+ * Opens a shard: its primary, and its replicas behind a replica set whose routing the primary's
+ * session uses for plain reads. `db` is the shard-bound drizzle database.
+ */
+export function openShardNode<TSchema extends Record<string, unknown>>(
+  shardConfig: ShardConfig,
+  shard: number,
+  config: ShardedDrizzleConfig<TSchema>,
+  shardMap: ShardMap,
+  guard: (plan: StatementPlan | undefined, inTransaction: boolean) => void,
+  replicaOptions: ResolvedReplicaOptions,
+  events: ReplicaEvents,
+): ShardNode<TSchema> {
+  const dialect = new RoutingDialect('bound', shardMap, { casing: config.casing });
+  const primary = openNode(shardConfig.primary, config, dialect, shard, guard);
+  const replicaNodes: ReplicaNode[] = (shardConfig.replicas ?? []).map((node, r) => {
+    const opened = openNode(node, config, dialect, shard, guard);
+    return {
+      name: `shard${shard}/replica${r}`,
+      client: opened.client,
+      session: opened.session,
+      healthy: false,
+      reason: 'waiting for the first health check',
+      lagBytes: 0,
+      lagMs: 0,
+      reads: 0,
+    };
+  });
+  let replicas: ReplicaSet | undefined;
+  if (replicaNodes.length > 0) {
+    replicas = new ReplicaSet(shard, primary.client, primary.session, replicaNodes, replicaOptions, events);
+    primary.session.routing = new ShardRouting(replicas);
+  }
   const db = new PostgresJsDatabase(
     dialect,
-    session as never,
-    relational as never,
-  ) as PostgresJsDatabase<TSchema> & {
-    $client: Sql;
-  };
-  db.$client = client;
+    primary.session as never,
+    primary.relational as never,
+  ) as PostgresJsDatabase<TSchema> & { $client: Sql };
+  db.$client = primary.client;
   if (config.cache) {
     (db as { $cache: unknown }).$cache = Object.assign(config.cache, { invalidate: config.cache.onMutate });
   }
-  return { client, db, session };
+  return {
+    client: primary.client,
+    db,
+    session: primary.session,
+    replicas,
+    clients: [primary.client, ...replicaNodes.map((r) => r.client)],
+  };
 }

@@ -1,6 +1,9 @@
 import { count, is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { checkTokenOptions, resolveConsistency } from '../consistency/options.ts';
+import { RecentWrites } from '../consistency/recent-writes.ts';
+import { ConsistencySession, type SessionContext, type SessionOptions } from '../consistency/session.ts';
 import { RouterSession } from '../drizzle/router-session.ts';
 import { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
@@ -8,6 +11,10 @@ import { CrossShardTransactionError, DrizzleShardError } from '../errors.ts';
 import { shardIdSqlFor, shardOfId } from '../ids/id-routing.ts';
 import { SHARD_ID_DDL } from '../ids/shard-id.ts';
 import { type RecoveryReport, recoverPreparedTransactions } from '../reference/recover.ts';
+import { createReplicaEvents, type ReplicaEvents } from '../replicas/events.ts';
+import { readPrimaryPosition } from '../replicas/lag-monitor.ts';
+import { resolveReplicaOptions } from '../replicas/options.ts';
+import type { ShardReplicaStatus } from '../replicas/replica-node.ts';
 import { ShardMap } from '../routing/shard-map.ts';
 import {
   type ShardKeyKind,
@@ -44,6 +51,17 @@ export interface ShardAccess<TSchema extends Record<string, unknown>> {
   allShards(options?: FanoutOptions): PostgresJsDatabase<TSchema>;
   readonly shardMap: ShardMap;
   readonly shardCount: number;
+  /**
+   * A read-your-writes session: statements inside `session.run(fn)` see the session's own
+   * writes even when reads go to replicas; `session.token()` carries them to another instance.
+   */
+  startSession(options?: SessionOptions): ConsistencySession;
+  /** Replica events: ejections, re-admissions, lag, fallbacks, rejected tokens. */
+  readonly events: ReplicaEvents;
+  /** Per shard with replicas: health, lag, and reads served per node. */
+  replicaStatus(): ShardReplicaStatus[];
+  /** Resolves once every replica has been health-checked (reads before that use primaries). */
+  ready(): Promise<void>;
   /** Finishes reference-table writes left prepared by a crashed process. */
   recoverPreparedTransactions(options?: { olderThanMs?: number }): Promise<RecoveryReport>;
   /** Closes every pool. */
@@ -114,9 +132,24 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       `The shard map has ${shardMap.shardCount} shards but ${config.shards.length} were configured; they must match.`,
     );
   }
+  const replicaOptions = resolveReplicaOptions(config.replication);
+  const consistency = resolveConsistency(config.consistency);
+  checkTokenOptions(config.tokens, replicaOptions.maxLagMs);
+  const events = createReplicaEvents();
   const nodes = config.shards.map((shard, index) =>
-    openShardNode(shard.primary, config, shardMap, guardFor(index, shardMap)),
+    openShardNode(shard, index, config, shardMap, guardFor(index, shardMap), replicaOptions, events),
   );
+  const sessions: SessionContext = {
+    defaults: consistency,
+    tokens: config.tokens,
+    maxLagMs: replicaOptions.maxLagMs,
+    events,
+    recent: new RecentWrites(),
+    positions: {
+      identity: (shard) => nodes[shard]?.replicas?.monitor.identity,
+      currentPosition: (shard) => readPrimaryPosition(nodes[shard]!.client),
+    },
+  };
   const relational = (
     nodes[0]!.db as unknown as {
       _: { schema?: TablesRelationalConfig; fullSchema: unknown; tableNamesMap: unknown };
@@ -136,7 +169,11 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     return routeCount(
       new PostgresJsDatabase(
         dialect,
-        new RouterSession(dialect, executor) as never,
+        new RouterSession(
+          dialect,
+          executor,
+          (nodes.length === 1 ? nodes[0]!.session : undefined) as never,
+        ) as never,
         schemaConfig as never,
       ) as PostgresJsDatabase<TSchema>,
     );
@@ -148,7 +185,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     const node = nodes[index];
     if (!node)
       throw new DrizzleShardError('CONFIG_INVALID', `No shard ${index}; shards are 0..${nodes.length - 1}.`);
-    return node.db;
+    return node.db as PostgresJsDatabase<TSchema>;
   };
   const schemaKind = () => {
     if (!keyKind) {
@@ -179,13 +216,22 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     allShards: (options) => (options ? routedDb('fanout', { ...config.fanout, ...options }) : defaultFanout),
     shardMap,
     shardCount: nodes.length,
+    startSession: (options) => new ConsistencySession(sessions, options),
+    events,
+    replicaStatus: () => nodes.flatMap((n) => (n.replicas ? [n.replicas.status()] : [])),
+    ready: async () => {
+      await Promise.all(nodes.map((n) => n.replicas?.ready));
+    },
     recoverPreparedTransactions: (options) =>
       recoverPreparedTransactions(
         nodes.map((n) => n.client),
         options,
       ),
     close: async (options) => {
-      await Promise.all(nodes.map((n) => n.client.end({ timeout: options?.timeout ?? 5 })));
+      await Promise.all(nodes.map((n) => n.replicas?.monitor.stop()));
+      await Promise.all(
+        nodes.flatMap((n) => n.clients.map((c) => c.end({ timeout: options?.timeout ?? 5 }))),
+      );
     },
   };
   Object.assign(db, access);

@@ -10,6 +10,7 @@ import type {
 import { PostgresJsPreparedQuery, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import type { RelationalSchemaConfig, TablesRelationalConfig } from 'drizzle-orm/relations';
 import type { Sql, TransactionSql } from 'postgres';
+import { DelegatingPreparedQuery } from './delegating-query.ts';
 import type { RoutingDialect } from './routing-dialect.ts';
 import type { StatementPlan } from './statement-plan.ts';
 
@@ -28,6 +29,26 @@ export interface NodeSessionOptions {
   readonly cacheStatements: boolean;
   /** Checks a statement's plan before it runs (shard-bound dbs refuse keys of other shards). */
   readonly guard?: (plan: StatementPlan | undefined, inTransaction: boolean) => void;
+}
+
+/**
+ * What a shard's primary session delegates to the replica layer (set only on the primary's
+ * top-level session; transactions always stay on the primary).
+ */
+export interface NodeRouting {
+  /** Runs a read on the node the replica layer picks (a replica, or this primary). */
+  read<T>(run: (session: NodeSession<Record<string, unknown>, never>) => Promise<T>): Promise<T>;
+  /** Whether writes must be reported (a consistency session is active and the shard has replicas). */
+  tracksWrites(): boolean;
+  /** Reports a committed statement that may have written. */
+  afterWrite(): Promise<void>;
+}
+
+/** A plain read: a select or relational query without FOR UPDATE/SHARE. */
+export function isPlainRead(plan: StatementPlan | undefined): boolean {
+  return (
+    plan !== undefined && !plan.write && (plan.statement === 'select' || plan.statement === 'relational')
+  );
 }
 
 /** Arguments of one prepared statement, kept to prepare it again on another node. */
@@ -53,6 +74,8 @@ export class NodeSession<
     readonly schemaConfig: RelationalSchemaConfig<TSchema> | undefined,
     readonly nodeOptions: NodeSessionOptions,
     readonly inTransaction = false,
+    /** Replica routing and write tracking; only on a primary's top-level session. */
+    public routing?: NodeRouting,
   ) {
     super(client as Sql, routingDialect, schemaConfig, {
       logger: nodeOptions.logger,
@@ -71,18 +94,65 @@ export class NodeSession<
   ): PgPreparedQuery<T> {
     const plan = this.routingDialect.takePlan();
     this.nodeOptions.guard?.(plan, this.inTransaction);
-    return this.prepareChecked<T>(query, {
-      fields,
-      name,
-      arrayMode: isResponseInArrayMode,
-      mapper: customResultMapper as ResultMapper,
-      metadata: queryMetadata,
-      cacheConfig,
-    });
+    return this.prepareChecked<T>(
+      query,
+      {
+        fields,
+        name,
+        arrayMode: isResponseInArrayMode,
+        mapper: customResultMapper as ResultMapper,
+        metadata: queryMetadata,
+        cacheConfig,
+      },
+      plan,
+    );
   }
 
-  /** Prepares an already-planned statement (used by the router on its chosen node). */
+  /**
+   * Prepares an already-planned statement (also used by the router on its chosen shard): plain
+   * reads go through the replica layer, other statements run here and report their writes.
+   */
   prepareChecked<T extends PreparedQueryConfig = PreparedQueryConfig>(
+    query: Query,
+    args: PreparedArgs,
+    plan?: StatementPlan,
+  ): PgPreparedQuery<T> {
+    const routing = this.inTransaction ? undefined : this.routing;
+    if (!routing) return this.prepareHere<T>(query, args);
+    if (isPlainRead(plan)) {
+      return new DelegatingPreparedQuery<T>(
+        query,
+        args.metadata,
+        (placeholders, joins) =>
+          routing.read((session) => {
+            const prepared = session.prepareHere<T>(query, args) as PgPreparedQuery<T> & {
+              joinsNotNullableMap?: Record<string, boolean>;
+            };
+            prepared.joinsNotNullableMap = joins;
+            return prepared.execute(placeholders);
+          }),
+        args.arrayMode,
+      );
+    }
+    return new DelegatingPreparedQuery<T>(
+      query,
+      args.metadata,
+      async (placeholders, joins) => {
+        const prepared = this.prepareHere<T>(query, args) as PgPreparedQuery<T> & {
+          joinsNotNullableMap?: Record<string, boolean>;
+        };
+        prepared.joinsNotNullableMap = joins;
+        const tracks = routing.tracksWrites();
+        const result = await prepared.execute(placeholders);
+        if (tracks) await routing.afterWrite();
+        return result;
+      },
+      args.arrayMode,
+    );
+  }
+
+  /** drizzle's own postgres.js prepared query on this node's connection. */
+  prepareHere<T extends PreparedQueryConfig = PreparedQueryConfig>(
     query: Query,
     args: PreparedArgs,
   ): PgPreparedQuery<T> {
@@ -96,16 +166,28 @@ export class NodeSession<
       args.cacheConfig as never,
       args.fields,
       args.arrayMode,
-      args.name !== undefined || this.nodeOptions.cacheStatements,
+      args.name !== undefined || this.cachesStatements,
       args.mapper as never,
     ) as PgPreparedQuery<T>;
   }
 
-  /** Raw rows as arrays (for fan-out merging), with the node's statement caching. */
-  rawArrays(query: Query, params: unknown[]): Promise<unknown[][]> {
+  /**
+   * Whether unnamed statements are prepared and cached on the connection. Not inside a
+   * transaction: after DDL changes a cached statement's result type, PostgreSQL refuses it
+   * ("cached plan must not change result type"); postgres.js re-prepares and retries, but
+   * in a transaction the error has already aborted it, where plain drizzle (unprepared) works.
+   */
+  private get cachesStatements(): boolean {
+    return this.nodeOptions.cacheStatements && !this.inTransaction;
+  }
+
+  /** Raw rows as arrays (for fan-out merging), on a replica when the plan is a plain read. */
+  rawArrays(query: Query, params: unknown[], plan?: StatementPlan): Promise<unknown[][]> {
+    const routing = this.inTransaction ? undefined : this.routing;
+    if (routing && isPlainRead(plan)) return routing.read((session) => session.rawArrays(query, params));
     this.logger.logQuery(query.sql, params);
     return (this.client as Sql)
-      .unsafe(query.sql, params as never[], { prepare: this.nodeOptions.cacheStatements })
+      .unsafe(query.sql, params as never[], { prepare: this.cachesStatements })
       .values() as Promise<unknown[][]>;
   }
 
@@ -113,7 +195,9 @@ export class NodeSession<
     transaction: (tx: PostgresJsTransaction<TFullSchema, TSchema>) => Promise<T>,
     config?: PgTransactionConfig,
   ): Promise<T> {
-    return (this.client as Sql).begin(async (client) => {
+    const routing = this.inTransaction ? undefined : this.routing;
+    const tracks = routing?.tracksWrites() ?? false;
+    const result = (this.client as Sql).begin(async (client) => {
       const session = new NodeSession<TFullSchema, TSchema>(
         client,
         this.routingDialect,
@@ -125,6 +209,11 @@ export class NodeSession<
       if (config) await tx.setTransaction(config);
       return transaction(tx);
     }) as Promise<T>;
+    if (!tracks) return result;
+    return result.then(async (value) => {
+      await routing!.afterWrite();
+      return value;
+    });
   }
 }
 

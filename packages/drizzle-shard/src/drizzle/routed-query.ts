@@ -77,7 +77,7 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
   private runOn(shard: number, query: Query, placeholders: Record<string, unknown>): Promise<T['execute']> {
     const prepared = this.executor
       .sessionFor(shard, this.plan)
-      .prepareChecked<T>(query, this.args) as PgPreparedQuery<T> & {
+      .prepareChecked<T>(query, this.args, this.plan) as PgPreparedQuery<T> & {
       joinsNotNullableMap?: Record<string, boolean>;
     };
     prepared.joinsNotNullableMap = this.joinsNotNullableMap;
@@ -91,7 +91,7 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
   ) {
     const params = fillPlaceholders(merge.query.params, placeholders);
     const perShard = await this.executor.onShards(shards, (shard) =>
-      this.executor.sessionFor(shard, this.plan).rawArrays(merge.query, params),
+      this.executor.sessionFor(shard, this.plan).rawArrays(merge.query, params, this.plan),
     );
     const rows = mergeRows(perShard.values, merge).map((row) =>
       mapResultRow(merge.fields, row, this.joinsNotNullableMap),

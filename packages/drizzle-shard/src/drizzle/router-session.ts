@@ -2,6 +2,7 @@ import { entityKind, type Query } from 'drizzle-orm';
 import {
   PgSession,
   type PgTransaction,
+  type PgTransactionConfig,
   type PreparedQueryConfig,
   type SelectedFieldsOrdered,
 } from 'drizzle-orm/pg-core';
@@ -17,6 +18,8 @@ export class RouterSession extends PgSession {
   constructor(
     private readonly routingDialect: RoutingDialect,
     private readonly executor: StatementExecutor,
+    /** With one shard (an unsharded, replicated database) transactions simply run on it. */
+    private readonly onlyShard?: PgSession,
   ) {
     super(routingDialect);
   }
@@ -40,7 +43,11 @@ export class RouterSession extends PgSession {
     });
   }
 
-  override transaction<T>(_transaction: (tx: PgTransaction<never, never, never>) => Promise<T>): Promise<T> {
+  override transaction<T>(
+    transaction: (tx: PgTransaction<never, never, never>) => Promise<T>,
+    config?: PgTransactionConfig,
+  ): Promise<T> {
+    if (this.onlyShard) return this.onlyShard.transaction(transaction as never, config);
     return Promise.reject(
       new DrizzleShardError(
         'TRANSACTION_NEEDS_SHARD',

@@ -33,10 +33,14 @@ export async function twoPhaseWrite(
     const results = await Promise.all(
       reserved.map(async (conn, shard) => {
         await conn.unsafe('begin');
-        const session = new NodeSession(conn as never, nodes[shard]!.session.routingDialect, undefined, {
-          ...nodes[shard]!.session.nodeOptions,
-          guard: undefined,
-        });
+        // inTransaction: no statement caching inside the transaction, as in NodeSession.transaction.
+        const session = new NodeSession(
+          conn as never,
+          nodes[shard]!.session.routingDialect,
+          undefined,
+          { ...nodes[shard]!.session.nodeOptions, guard: undefined },
+          true,
+        );
         const result = await session.prepareChecked(query, args).execute(placeholders);
         if (shard === 0) await conn.unsafe(`insert into ${DECISION_TABLE} (gid) values ($1)`, [gid]);
         await conn.unsafe(`prepare transaction '${gid}'`);

@@ -1,0 +1,35 @@
+import type { Sql } from 'postgres';
+import type { NodeSession } from '../drizzle/node-session.ts';
+
+/** One replica as the router sees it: its session, and what the last poll said. */
+export interface ReplicaNode {
+  /** `shard0/replica1`: position in the config, stable across restarts. */
+  readonly name: string;
+  readonly client: Sql;
+  readonly session: NodeSession<Record<string, unknown>, never>;
+  healthy: boolean;
+  /** Why it is ejected, while it is. */
+  reason?: string;
+  /** WAL position replayed at the last poll (undefined before the first successful one). */
+  replayLsn?: bigint;
+  lagBytes: number;
+  lagMs: number;
+  reads: number;
+}
+
+/** Point-in-time status of a replica, for `db.replicaStatus()`. */
+export interface ReplicaStatus {
+  readonly name: string;
+  readonly healthy: boolean;
+  readonly reason?: string;
+  readonly lagBytes: number;
+  readonly lagMs: number;
+  readonly reads: number;
+}
+
+export interface ShardReplicaStatus {
+  readonly shard: number;
+  readonly primaryReads: number;
+  readonly fallbacks: number;
+  readonly replicas: readonly ReplicaStatus[];
+}

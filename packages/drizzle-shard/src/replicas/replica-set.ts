@@ -1,0 +1,103 @@
+import type { Sql } from 'postgres';
+import type { NodeSession } from '../drizzle/node-session.ts';
+import type { ReplicaEvents } from './events.ts';
+import { LagMonitor } from './lag-monitor.ts';
+import type { ResolvedReplicaOptions } from './options.ts';
+import type { ReplicaNode, ShardReplicaStatus } from './replica-node.ts';
+import { isRetryableReadError } from './retryable.ts';
+
+type Session = NodeSession<Record<string, unknown>, never>;
+
+/** What a read needs from the node that serves it. */
+export type ReadRequirement =
+  /** Any healthy replica (no session, or nothing written recently). */
+  | { readonly kind: 'any' }
+  /** The primary (window mode inside the window, strong mode, a distrusted token). */
+  | { readonly kind: 'primary' }
+  /** A replica that has replayed at least `lsn`, else the primary. */
+  | { readonly kind: 'lsn'; readonly lsn: bigint };
+
+/**
+ * One shard's primary and replicas: picks the node for each read (round-robin or least lag
+ * over healthy replicas that meet the requirement, else the primary), retries a read whose
+ * replica failed on the next candidate, and counts where reads went.
+ */
+export class ReplicaSet {
+  readonly monitor: LagMonitor;
+  /** Resolves after the first health poll, so start-up reads can use replicas. */
+  readonly ready: Promise<void>;
+  private next = 0;
+  private primaryReads = 0;
+  private fallbacks = 0;
+
+  constructor(
+    readonly shard: number,
+    readonly primaryClient: Sql,
+    readonly primary: Session,
+    readonly replicas: readonly ReplicaNode[],
+    private readonly options: ResolvedReplicaOptions,
+    private readonly events: ReplicaEvents,
+  ) {
+    this.monitor = new LagMonitor(shard, primaryClient, replicas, options, events);
+    this.ready = replicas.length > 0 ? this.monitor.poll() : Promise.resolve();
+    if (replicas.length > 0) void this.ready.then(() => this.monitor.start());
+  }
+
+  /** Healthy replicas able to serve `requirement`, in the order to try them. */
+  private candidates(requirement: ReadRequirement): ReplicaNode[] {
+    if (requirement.kind === 'primary') return [];
+    const usable = this.replicas.filter(
+      (r) =>
+        r.healthy &&
+        (requirement.kind === 'any' || (r.replayLsn !== undefined && r.replayLsn >= requirement.lsn)),
+    );
+    if (usable.length < 2) return usable;
+    if (this.options.policy === 'least-lag') return usable.sort((a, b) => a.lagBytes - b.lagBytes);
+    const start = this.next++ % usable.length;
+    return [...usable.slice(start), ...usable.slice(0, start)];
+  }
+
+  /** Runs a read on the best node for `requirement`; a replica that fails is ejected and the next tried. */
+  async read<T>(requirement: ReadRequirement, run: (session: Session) => Promise<T>, waitMs = 0): Promise<T> {
+    let candidates = this.candidates(requirement);
+    if (candidates.length === 0 && requirement.kind === 'lsn' && waitMs > 0) {
+      await this.monitor.waitForReplay(requirement.lsn, waitMs);
+      candidates = this.candidates(requirement);
+    }
+    if (candidates.length === 0 && this.replicas.length > 0 && requirement.kind !== 'primary') {
+      this.fallbacks++;
+      this.events.emit('read-fallback', { shard: this.shard, reason: 'no-healthy-replica' });
+    }
+    for (const replica of candidates) {
+      try {
+        const result = await run(replica.session);
+        replica.reads++;
+        return result;
+      } catch (error) {
+        if (!isRetryableReadError(error)) throw error;
+        this.monitor.eject(replica, `read failed: ${(error as { code?: string }).code}`);
+        this.fallbacks++;
+        this.events.emit('read-fallback', { shard: this.shard, reason: 'replica-failed' });
+      }
+    }
+    const result = await run(this.primary);
+    this.primaryReads++;
+    return result;
+  }
+
+  status(): ShardReplicaStatus {
+    return {
+      shard: this.shard,
+      primaryReads: this.primaryReads,
+      fallbacks: this.fallbacks,
+      replicas: this.replicas.map((r) => ({
+        name: r.name,
+        healthy: r.healthy,
+        reason: r.reason,
+        lagBytes: r.lagBytes,
+        lagMs: r.lagMs,
+        reads: r.reads,
+      })),
+    };
+  }
+}
