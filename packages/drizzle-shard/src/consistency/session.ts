@@ -85,9 +85,13 @@ export class ConsistencySession {
     if (options.token) this.importToken(options.token);
   }
 
-  /** Runs `fn` with this session as the current one for every db call inside it (AsyncLocalStorage). */
-  run<T>(fn: () => T): T {
-    return storage.run(this, fn);
+  /**
+   * Runs `fn` with this session as the current one for every db call inside it
+   * (AsyncLocalStorage). The result is awaited inside the session too: drizzle queries are lazy,
+   * so `session.run(() => db.select()…)` executes the query here, not after `run` returned.
+   */
+  run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    return storage.run(this, async () => await fn());
   }
 
   private merge(mark: WriteMark): void {

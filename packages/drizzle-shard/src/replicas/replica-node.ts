@@ -29,7 +29,11 @@ export interface ReplicaStatus {
 
 export interface ShardReplicaStatus {
   readonly shard: number;
+  /** Reads served by the primary, for any reason. */
   readonly primaryReads: number;
+  /** Reads a replica should have served, sent to the primary because none was healthy (or one failed). */
   readonly fallbacks: number;
+  /** Reads sent to the primary because the session's writes were not yet on a replica. */
+  readonly consistencyReads: number;
   readonly replicas: readonly ReplicaStatus[];
 }

@@ -29,6 +29,7 @@ export class ReplicaSet {
   private next = 0;
   private primaryReads = 0;
   private fallbacks = 0;
+  private consistencyReads = 0;
 
   constructor(
     readonly shard: number,
@@ -64,7 +65,8 @@ export class ReplicaSet {
       await this.monitor.waitForReplay(requirement.lsn, waitMs);
       candidates = this.candidates(requirement);
     }
-    if (candidates.length === 0 && this.replicas.length > 0 && requirement.kind !== 'primary') {
+    if (candidates.length === 0 && requirement.kind !== 'any') this.consistencyReads++;
+    else if (candidates.length === 0) {
       this.fallbacks++;
       this.events.emit('read-fallback', { shard: this.shard, reason: 'no-healthy-replica' });
     }
@@ -90,6 +92,7 @@ export class ReplicaSet {
       shard: this.shard,
       primaryReads: this.primaryReads,
       fallbacks: this.fallbacks,
+      consistencyReads: this.consistencyReads,
       replicas: this.replicas.map((r) => ({
         name: r.name,
         healthy: r.healthy,
