@@ -1,3 +1,6 @@
+export type { ConsistencyOptions, TokenOptions } from './consistency/options.ts';
+export { ConsistencySession, currentSession, type SessionOptions } from './consistency/session.ts';
+export { parseToken, type TokenKey, type TokenRejection, type WriteMark } from './consistency/token.ts';
 export type {
   FanoutOptions,
   NodeConfig,
@@ -30,6 +33,10 @@ export {
 } from './ids/shard-id.ts';
 export { redactText, redactUrl } from './redact.ts';
 export type { RecoveryReport } from './reference/recover.ts';
+export type { ReplicaEventMap, ReplicaEvents } from './replicas/events.ts';
+export { formatLsn, parseLsn } from './replicas/lsn.ts';
+export type { ReplicaOptions } from './replicas/options.ts';
+export type { ReplicaStatus, ShardReplicaStatus } from './replicas/replica-node.ts';
 export { bucketSql, DEFAULT_BUCKET_COUNT, hashSqlFor } from './routing/buckets.ts';
 export { hashInt8Extended, hashTextExtended, uuidHashExtended } from './routing/pg-hash.ts';
 export { type BucketRange, ShardMap, type ShardMapJson } from './routing/shard-map.ts';

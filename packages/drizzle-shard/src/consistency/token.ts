@@ -86,7 +86,10 @@ export function parseToken(
   if (!key) return reject('unknown-key', `no key "${keyId}" is configured`);
   const expected = mac(key, `${payload}.${keyId}`);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // The last base64 character carries 2 unused bits: insist on the canonical spelling, so
+  // exactly one text is valid for each signature.
+  const canonical = given.toString('base64url') === signature;
+  if (!canonical || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return reject('bad-signature', 'the signature does not match');
   }
   let body: unknown;
