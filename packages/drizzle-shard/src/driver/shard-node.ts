@@ -30,6 +30,8 @@ export function loggerOf(option: boolean | Logger | undefined): Logger | undefin
   return option === true ? new DefaultLogger() : option === false ? undefined : option;
 }
 
+const REPLICA_POOL_DEFAULTS = { backoff: () => 0.1, connect_timeout: 5 };
+
 interface OpenedNode {
   readonly client: Sql;
   readonly session: Session;
@@ -43,10 +45,14 @@ function openNode<TSchema extends Record<string, unknown>>(
   dialect: RoutingDialect,
   shard: number,
   guard: (plan: StatementPlan | undefined, inTransaction: boolean) => void,
+  role: 'primary' | 'replica',
 ): OpenedNode {
   const settings = typeof node === 'string' ? { url: node } : node;
   const pgbouncer = settings.pgbouncer ?? false;
   const client = postgres(settings.url, {
+    // A replica that went away must fail fast so its reads move on: postgres.js otherwise
+    // waits up to 20 s (growing backoff) before reconnecting, holding the queued reads.
+    ...(role === 'replica' ? REPLICA_POOL_DEFAULTS : {}),
     ...config.pool,
     ...settings.options,
     ...(pgbouncer ? { prepare: false } : {}),
@@ -86,11 +92,11 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
   events: ReplicaEvents,
 ): ShardNode<TSchema> {
   const dialect = new RoutingDialect('bound', shardMap, { casing: config.casing });
-  const primary = openNode(shardConfig.primary, config, dialect, shard, guard);
+  const primary = openNode(shardConfig.primary, config, dialect, shard, guard, 'primary');
   const replicaNodes: ReplicaNode[] = (shardConfig.replicas ?? []).map((node, r) => {
-    const opened = openNode(node, config, dialect, shard, guard);
+    const opened = openNode(node, config, dialect, shard, guard, 'replica');
     return {
-      name: `shard${shard}/replica${r}`,
+      name: `shard${shard}/replica${r + 1}`,
       client: opened.client,
       session: opened.session,
       healthy: false,

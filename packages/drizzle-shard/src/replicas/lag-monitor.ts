@@ -33,7 +33,6 @@ export async function readPrimaryPosition(primary: Sql): Promise<{ lsn: string; 
 }
 
 const REPLICA_SQL = `select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replay,
-  (extract(epoch from (now() - pg_last_xact_replay_timestamp())) * 1000)::float8 as since_ms,
   (select system_identifier::text from pg_control_system()) as system_id`;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -48,12 +47,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * Polls one shard: the primary's WAL position and identity, then each replica's replay position
  * and lag. A replica over `maxLagMs`/`maxLagBytes`, failing, slow, promoted, or replicating
  * another cluster is ejected; it is re-admitted at the first poll that finds it fine again.
- * Lag in time is measured only while the replica is behind in bytes, so an idle primary (no
- * new commits to replay) does not make a caught-up replica look late.
+ * Lag in time is read off the primary's own history: the monitor remembers when the primary was
+ * at which WAL position, and a replica's lag is how long ago the primary first passed the
+ * replica's replay position. Unlike `now() - pg_last_xact_replay_timestamp()`, this does not
+ * grow on an idle primary, and it needs no clock agreement between servers.
  */
 export class LagMonitor {
   identity?: PrimaryIdentity;
   primaryLsn?: bigint;
+  /** (time, primary position) samples, oldest first, for time lag. */
+  private history: { at: number; lsn: bigint }[] = [];
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private running?: Promise<void>;
@@ -88,11 +91,28 @@ export class LagMonitor {
       const [row] = await withTimeout(this.primary.unsafe(PRIMARY_SQL), this.options.healthTimeoutMs);
       this.primaryLsn = parseLsn(row?.lsn);
       this.identity = { systemId: String(row?.system_id), timeline: Number(row?.timeline) };
+      if (this.primaryLsn !== undefined) this.remember(Date.now(), this.primaryLsn);
     } catch {
       // Without the primary's position lag is unknown; replicas keep their last state.
       return;
     }
     await Promise.all(this.replicas.map((replica) => this.pollReplica(replica)));
+  }
+
+  private remember(at: number, lsn: bigint): void {
+    const last = this.history.at(-1);
+    if (last && last.lsn === lsn) return; // only positions the primary moved to matter
+    this.history.push({ at, lsn });
+    const horizon = at - 2 * this.options.maxLagMs;
+    while (this.history.length > 1 && (this.history[0]!.at < horizon || this.history.length > 2000)) {
+      this.history.shift();
+    }
+  }
+
+  /** How long ago the primary first stood past `replay` (0 when the replica has every sampled position). */
+  private lagMsAt(replay: bigint, now: number): number {
+    const first = this.history.find((sample) => sample.lsn > replay);
+    return first ? Math.max(0, now - first.at) : 0;
   }
 
   private async pollReplica(replica: ReplicaNode): Promise<void> {
@@ -108,7 +128,7 @@ export class LagMonitor {
         const behind =
           this.primaryLsn !== undefined && replay < this.primaryLsn ? this.primaryLsn - replay : 0n;
         replica.lagBytes = Number(behind);
-        replica.lagMs = behind > 0n ? Math.max(0, Number(row.since_ms ?? 0)) : 0;
+        replica.lagMs = this.lagMsAt(replay, Date.now());
         this.events.emit('lag', {
           shard: this.shard,
           replica: replica.name,

@@ -12,6 +12,13 @@ export interface ReplicaOptions {
   readonly monitorIntervalMs?: number;
   /** A poll slower than this counts as a failure. Default 2,000 ms. */
   readonly healthTimeoutMs?: number;
+  /**
+   * A read on a replica with no answer after this long is given up on: the replica is ejected
+   * and the read runs on the next candidate (reads are idempotent; the first one is left to
+   * finish on its own). Guards against connections that hang while a replica or its PgBouncer
+   * restarts. Set it above your slowest replica query, or 0 to never give up. Default 30,000 ms.
+   */
+  readonly readTimeoutMs?: number;
 }
 
 export type ResolvedReplicaOptions = Required<ReplicaOptions>;
@@ -23,6 +30,7 @@ export function resolveReplicaOptions(options: ReplicaOptions = {}): ResolvedRep
     maxLagBytes: options.maxLagBytes ?? 64 * 1024 * 1024,
     monitorIntervalMs: options.monitorIntervalMs ?? 1_000,
     healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
+    readTimeoutMs: options.readTimeoutMs ?? 30_000,
   };
   if (resolved.policy !== 'round-robin' && resolved.policy !== 'least-lag') {
     throw new DrizzleShardError('CONFIG_INVALID', `replicas.policy must be 'round-robin' or 'least-lag'.`);
@@ -35,6 +43,9 @@ export function resolveReplicaOptions(options: ReplicaOptions = {}): ResolvedRep
         `replicas.${name} must be a positive number, got ${value}.`,
       );
     }
+  }
+  if (!Number.isFinite(resolved.readTimeoutMs) || resolved.readTimeoutMs < 0) {
+    throw new DrizzleShardError('CONFIG_INVALID', 'replicas.readTimeoutMs must be ≥ 0 (0: no limit).');
   }
   return resolved;
 }

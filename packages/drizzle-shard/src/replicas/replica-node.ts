@@ -3,7 +3,7 @@ import type { NodeSession } from '../drizzle/node-session.ts';
 
 /** One replica as the router sees it: its session, and what the last poll said. */
 export interface ReplicaNode {
-  /** `shard0/replica1`: position in the config, stable across restarts. */
+  /** `shard0/replica1`: 1-based position in the config (as the test kit names nodes), stable across restarts. */
   readonly name: string;
   readonly client: Sql;
   readonly session: NodeSession<Record<string, unknown>, never>;

@@ -4,9 +4,12 @@ import type { ReplicaEvents } from './events.ts';
 import { LagMonitor } from './lag-monitor.ts';
 import type { ResolvedReplicaOptions } from './options.ts';
 import type { ReplicaNode, ShardReplicaStatus } from './replica-node.ts';
-import { isRetryableReadError } from './retryable.ts';
+import { errorCode, isRetryableReadError } from './retryable.ts';
 
 type Session = NodeSession<Record<string, unknown>, never>;
+
+/** Rejection of a replica read that outlived `readTimeoutMs` (never leaves this module). */
+const READ_TIMED_OUT = Symbol('read timed out');
 
 /** What a read needs from the node that serves it. */
 export type ReadRequirement =
@@ -72,12 +75,17 @@ export class ReplicaSet {
     }
     for (const replica of candidates) {
       try {
-        const result = await run(replica.session);
+        const result = await this.withDeadline(run(replica.session));
         replica.reads++;
         return result;
       } catch (error) {
-        if (!isRetryableReadError(error)) throw error;
-        this.monitor.eject(replica, `read failed: ${(error as { code?: string }).code}`);
+        if (error !== READ_TIMED_OUT && !isRetryableReadError(error)) throw error;
+        this.monitor.eject(
+          replica,
+          error === READ_TIMED_OUT
+            ? `read had no answer within readTimeoutMs (${this.options.readTimeoutMs} ms)`
+            : `read failed: ${errorCode(error)}`,
+        );
         this.fallbacks++;
         this.events.emit('read-fallback', { shard: this.shard, reason: 'replica-failed' });
       }
@@ -85,6 +93,17 @@ export class ReplicaSet {
     const result = await run(this.primary);
     this.primaryReads++;
     return result;
+  }
+
+  private withDeadline<T>(read: Promise<T>): Promise<T> {
+    const ms = this.options.readTimeoutMs;
+    if (ms === 0) return read;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(READ_TIMED_OUT), ms);
+    });
+    read.catch(() => {}); // a read given up on may still fail later; nobody waits for it
+    return Promise.race([read, deadline]).finally(() => clearTimeout(timer));
   }
 
   status(): ShardReplicaStatus {

@@ -17,8 +17,16 @@ const CONNECTION_CODES = new Set([
   '57P03', // cannot_connect_now (starting up, or shutting down)
 ]);
 
+/** The first error code on the `cause` chain: drizzle wraps driver errors (DrizzleQueryError). */
+export function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 export function isRetryableReadError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return CONNECTION_CODES.has(code) || code.startsWith('08'); // connection_exception class
+  const code = errorCode(error);
+  return code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08')); // 08: connection_exception
 }

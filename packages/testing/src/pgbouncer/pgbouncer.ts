@@ -65,6 +65,10 @@ admin_users = postgres
 stats_users = postgres
 ignore_startup_parameters = extra_float_digits,options
 server_reset_query =
+; Fail fast when the server is down (production advice for replicas too): retry the server
+; login after 1 s instead of 15 s, and give up on a client waiting for a server after 10 s.
+server_login_retry = 1
+query_wait_timeout = 10
 log_connections = 0
 log_disconnections = 0
 `;
