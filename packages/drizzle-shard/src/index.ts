@@ -15,6 +15,7 @@ export {
   type KeysetPageOptions,
   keysetPage,
 } from './driver/keyset-page.ts';
+export { type ReplicatedDrizzleConfig, replicatedDrizzle } from './driver/replicated-drizzle.ts';
 export { type ShardAccess, type ShardedDatabase, shardedDrizzle } from './driver/sharded-drizzle.ts';
 export {
   CrossShardTransactionError,
