@@ -5,8 +5,9 @@ import { type BenchReport, writeReport } from './harness/report.ts';
 import { type BenchSize, roundsFor } from './sizes.ts';
 import type { Suite } from './suites/context.ts';
 import { overheadSuite } from './suites/overhead.ts';
+import { replicasSuite } from './suites/replicas.ts';
 
-const SUITES: Record<string, Suite> = { overhead: overheadSuite };
+const SUITES: Record<string, Suite> = { overhead: overheadSuite, replicas: replicasSuite };
 
 const USAGE = `pnpm bench [--size tiny|default] [--out DIR] [--only SUITE,...] [--seed N]
 
