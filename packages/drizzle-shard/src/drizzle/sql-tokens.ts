@@ -1,4 +1,4 @@
-import { Column, is, Param, Placeholder, SQL, StringChunk } from 'drizzle-orm';
+import { Column, entityKind, is, Param, Placeholder, SQL, StringChunk } from 'drizzle-orm';
 
 /** A value a routing decision depends on: known now, or a placeholder filled at execute time. */
 export type RoutingValue = { readonly value: unknown } | { readonly placeholder: string };
@@ -20,16 +20,34 @@ export function routingValueOf(chunk: unknown): RoutingValue | undefined {
 }
 
 function tokenOf(chunk: unknown): Token | undefined {
-  if (is(chunk, StringChunk)) {
-    const s = chunk.value.join('').trim().toLowerCase();
-    return s === '' ? undefined : { t: 'text', s };
-  }
+  // instanceof first: drizzle's is() walks the class chain on every miss, which made
+  // routing cost as much as building the query. is() stays as the fallback for entities
+  // from another copy of drizzle-orm (instanceof misses those).
+  if (chunk instanceof StringChunk) return textToken(chunk);
+  if (chunk instanceof SQL) return { t: 'sql', sql: chunk };
+  if (chunk instanceof Column) return { t: 'column', column: chunk };
+  if (chunk instanceof Param) return { t: 'value', value: { value: chunk.value } };
+  if (chunk instanceof Placeholder) return { t: 'value', value: { placeholder: chunk.name } };
+  if (Array.isArray(chunk)) return { t: 'list', items: chunk };
+  if (!isForeignEntity(chunk)) return { t: 'other' };
+  if (is(chunk, StringChunk)) return textToken(chunk);
   if (is(chunk, Column)) return { t: 'column', column: chunk };
   const value = routingValueOf(chunk);
   if (value) return { t: 'value', value };
-  if (Array.isArray(chunk)) return { t: 'list', items: chunk };
   if (is(chunk, SQL)) return { t: 'sql', sql: chunk };
   return { t: 'other' };
+}
+
+function textToken(chunk: StringChunk): Token | undefined {
+  const s = chunk.value.join('').trim().toLowerCase();
+  return s === '' ? undefined : { t: 'text', s };
+}
+
+/** A drizzle entity (its class carries `entityKind`) that instanceof did not recognise. */
+function isForeignEntity(chunk: unknown): boolean {
+  if (typeof chunk !== 'object' || chunk === null) return false;
+  const ctor = (chunk as { constructor?: unknown }).constructor;
+  return typeof ctor === 'function' && entityKind in ctor;
 }
 
 /**
