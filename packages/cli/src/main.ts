@@ -5,20 +5,28 @@ const HELP = `drizzle-shard ${VERSION}: sharding, replicas and read-your-writes 
 Usage: drizzle-shard <command> [options]
 
 Commands available in this version:
+  generate     Typed per-shard helpers, recommended indexes, scatter report (--help for options)
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): generate, indexes apply, doctor, migrate, split, reshard, archive, dev.
+Planned (see the project's issues): indexes apply, doctor, migrate, split, reshard, archive, dev.
 `;
 
-export interface Output {
-  write(text: string): unknown;
-}
+import { generateCommand } from './commands/generate.ts';
+import type { Output } from './output.ts';
+
+export type { Output } from './output.ts';
 
 /** The CLI as a function: arguments in, exit code out (tests call it directly). */
-export async function run(argv: readonly string[], io: { out: Output; err: Output }): Promise<number> {
-  const [command = 'help'] = argv;
+export async function run(
+  argv: readonly string[],
+  io: { out: Output; err: Output },
+  cwd = process.cwd(),
+): Promise<number> {
+  const [command = 'help', ...rest] = argv;
   switch (command) {
+    case 'generate':
+      return generateCommand(rest, io, cwd);
     case 'help':
     case '--help':
     case '-h':

@@ -1,0 +1,27 @@
+// The seed's queries, as the app writes them. `drizzle-shard generate` reads this file for
+// access patterns (indexes to recommend, queries that fan out) and emits key-bound helpers.
+import { desc, eq } from 'drizzle-orm';
+import type { ShardedDatabase } from 'drizzle-shard';
+import { orders, type schema, users } from './schema.ts';
+
+type Db = ShardedDatabase<typeof schema>;
+
+/** The seed's slow query: SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20. */
+export function recentOrders(db: Db, userId: number) {
+  return db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt)).limit(20);
+}
+
+/** A user's profile, by key. */
+export function profile(db: Db, userId: number) {
+  return db.select().from(users).where(eq(users.id, userId));
+}
+
+/** Login: find a user by email. Emails are not the shard key, so this asks every shard. */
+export function userByEmail(db: Db, email: string) {
+  return db.allShards().select().from(users).where(eq(users.email, email));
+}
+
+/** Password change: a write by key. */
+export function setPassword(db: Db, userId: number, passwordHash: string) {
+  return db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}

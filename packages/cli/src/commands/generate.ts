@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodegenError, generate, loadConfig, staleFiles, writeOutputs } from '@drizzle-shard/codegen';
+import type { Output } from '../output.ts';
+
+export const GENERATE_HELP = `drizzle-shard generate [--config FILE] [--check] [--fail-on-scatter]
+
+Reads the schema and the app's queries; writes to the config's \`out\` folder:
+  helpers.ts          key-bound query helpers per sharded table (ordersOf(db, userId).find())
+  indexes.sql/.json   recommended composite indexes (shard key first), with the queries behind them
+  index-snippets.md   the same as drizzle index() calls to paste into the schema
+  scatter.md          queries on sharded tables without the key (they fan out)
+
+  --check            write nothing; exit 1 when any output is stale (for CI)
+  --fail-on-scatter  exit 1 when some query fans out
+Exit codes: 0 ok, 1 stale or scatter (as asked), 2 bad config/schema/source.
+`;
+
+function lineDiff(before: string, after: string): string {
+  const a = new Set(before.split('\n'));
+  const b = new Set(after.split('\n'));
+  const added = [...b].filter((l) => !a.has(l)).length;
+  const removed = [...a].filter((l) => !b.has(l)).length;
+  return `+${added} −${removed} lines`;
+}
+
+export async function generateCommand(
+  argv: readonly string[],
+  io: { out: Output; err: Output },
+  cwd: string,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      'fail-on-scatter': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out.write(GENERATE_HELP);
+    return 0;
+  }
+  try {
+    const config = await loadConfig(cwd, values.config);
+    const result = await generate(config);
+    const sharded = result.tables.filter((t) => t.sharding === 'sharded').length;
+    io.out.write(
+      `${result.tables.length} tables (${sharded} sharded), ${result.patterns.length} queries read, ` +
+        `${result.indexes.length} indexes recommended, ${result.scatter.length} fan-out queries\n`,
+    );
+    const outDir = path.relative(cwd, config.out) || '.';
+    if (values.check) {
+      const stale = staleFiles(result, config.out);
+      for (const name of stale) {
+        const file = path.join(config.out, name);
+        const detail = existsSync(file)
+          ? lineDiff(readFileSync(file, 'utf8'), result.files.get(name)!)
+          : 'missing';
+        io.err.write(`stale: ${path.join(outDir, name)} (${detail})\n`);
+      }
+      if (stale.length) {
+        io.err.write('Run `drizzle-shard generate` and commit the result.\n');
+        return 1;
+      }
+      io.out.write(`${outDir}: up to date\n`);
+    } else {
+      const written = writeOutputs(result, config.out);
+      io.out.write(
+        written.length
+          ? `wrote ${written.map((n) => path.join(outDir, n)).join(', ')}\n`
+          : `${outDir}: already up to date\n`,
+      );
+    }
+    if (values['fail-on-scatter'] && result.scatter.length) {
+      for (const p of result.scatter)
+        io.err.write(`fan-out: ${p.location.file}:${p.location.line} (${p.table})\n`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      io.err.write(`drizzle-shard generate: ${error.message} [${error.code}]\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+/** Where the CLI writes (process.stdout/stderr, or a buffer in tests). */
+export interface Output {
+  write(text: string): unknown;
+}

@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from './config.ts';
+import { helpersModule } from './emit/helpers-module.ts';
+import { indexesJson, indexesSql, indexSnippets } from './emit/indexes-files.ts';
+import { scatterPatterns, scatterReport } from './emit/scatter-report.ts';
+import type { AccessPattern, IndexRecommendation, TableInfo } from './model.ts';
+import { recommendIndexes } from './recommend/recommend-indexes.ts';
+import { scanQueries } from './scan/scan-queries.ts';
+import { loadSchema } from './schema/load-schema.ts';
+
+export interface GenerateResult {
+  readonly tables: readonly TableInfo[];
+  readonly patterns: readonly AccessPattern[];
+  readonly indexes: readonly IndexRecommendation[];
+  readonly scatter: readonly AccessPattern[];
+  /** File name (in `out`) → content. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** The app's source globs, absolute, never including the generated folder. */
+function sourceGlobs(config: ResolvedConfig): string[] {
+  return [...config.queries.map((q) => path.resolve(config.root, q)), `!${path.resolve(config.out)}/**`];
+}
+
+/** Everything `drizzle-shard generate` produces, in memory (nothing is written). */
+export async function generate(config: ResolvedConfig): Promise<GenerateResult> {
+  const tables = await loadSchema(config.schemaFiles);
+  const patterns = scanQueries(sourceGlobs(config), tables, config.root);
+  const indexes = recommendIndexes(patterns, tables);
+  const scatter = scatterPatterns(patterns, tables);
+  const files = new Map<string, string>([
+    ['helpers.ts', helpersModule(tables, patterns, config.out)],
+    ['indexes.sql', indexesSql(indexes)],
+    ['indexes.json', indexesJson(indexes)],
+    ['index-snippets.md', indexSnippets(indexes, tables)],
+    ['scatter.md', scatterReport(scatter, tables)],
+  ]);
+  return { tables, patterns, indexes, scatter, files };
+}
+
+/** Output files whose content on disk differs from `result` (missing ones included). */
+export function staleFiles(result: GenerateResult, out: string): string[] {
+  return [...result.files]
+    .filter(([name, content]) => {
+      const file = path.join(out, name);
+      return !existsSync(file) || readFileSync(file, 'utf8') !== content;
+    })
+    .map(([name]) => name);
+}
+
+/** Writes every output (each through a temp file and rename, so a reader never sees half a file). */
+export function writeOutputs(result: GenerateResult, out: string): string[] {
+  mkdirSync(out, { recursive: true });
+  const changed = staleFiles(result, out);
+  for (const name of changed) {
+    const file = path.join(out, name);
+    writeFileSync(`${file}.tmp`, result.files.get(name)!);
+    renameSync(`${file}.tmp`, file);
+  }
+  return changed;
+}
