@@ -5,14 +5,16 @@ const HELP = `drizzle-shard ${VERSION}: sharding, replicas and read-your-writes 
 Usage: drizzle-shard <command> [options]
 
 Commands available in this version:
-  generate     Typed per-shard helpers, recommended indexes, scatter report (--help for options)
+  generate       Typed per-shard helpers, recommended indexes, scatter report (--help for options)
+  indexes apply  Create the recommended indexes on every shard primary, verified
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): indexes apply, doctor, migrate, split, reshard, archive, dev.
+Planned (see the project's issues): doctor, migrate, split, reshard, archive, dev.
 `;
 
 import { generateCommand } from './commands/generate.ts';
+import { indexesApplyCommand } from './commands/indexes-apply.ts';
 import type { Output } from './output.ts';
 
 export type { Output } from './output.ts';
@@ -27,6 +29,12 @@ export async function run(
   switch (command) {
     case 'generate':
       return generateCommand(rest, io, cwd);
+    case 'indexes':
+      if (rest[0] === 'apply') return indexesApplyCommand(rest.slice(1), io, cwd);
+      io.err.write(
+        "drizzle-shard indexes: the subcommand is 'apply' (drizzle-shard indexes apply --help).\n",
+      );
+      return 2;
     case 'help':
     case '--help':
     case '-h':
