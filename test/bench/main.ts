@@ -4,10 +4,15 @@ import { describeMachine } from './harness/machine.ts';
 import { type BenchReport, writeReport } from './harness/report.ts';
 import { type BenchSize, roundsFor } from './sizes.ts';
 import type { Suite } from './suites/context.ts';
+import { indexSpeedupSuite } from './suites/index-speedup.ts';
 import { overheadSuite } from './suites/overhead.ts';
 import { replicasSuite } from './suites/replicas.ts';
 
-const SUITES: Record<string, Suite> = { overhead: overheadSuite, replicas: replicasSuite };
+const SUITES: Record<string, Suite> = {
+  overhead: overheadSuite,
+  replicas: replicasSuite,
+  index: indexSpeedupSuite,
+};
 
 const USAGE = `pnpm bench [--size tiny|default] [--out DIR] [--only SUITE,...] [--seed N]
 
