@@ -18,6 +18,13 @@ function capture() {
   };
 }
 
+/** 1-based line of the first line matching `pattern` after the line containing `after`. */
+function lineOf(file: string, pattern: RegExp, after: string): number {
+  const lines = readFileSync(path.join(EDGE_APP, file), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.includes(after));
+  return lines.findIndex((l, i) => i > start && pattern.test(l)) + 1;
+}
+
 const temps: string[] = [];
 function copyOf(dir: string): string {
   const target = mkdtempSync(path.join(path.dirname(dir), '.tmp-codegen-'));
@@ -76,7 +83,12 @@ describe('edge cases', () => {
     // accounts(tenant_id, created_at) scanned backwards serves ORDER BY created_at DESC.
     expect(result.indexes.filter((i) => i.table === 'accounts')).toEqual([]);
     // Key first, then the other equality, then the sort with its mixed directions.
-    expect(result.indexes).toEqual([
+    expect(result.indexes.map((i) => i.name)).toEqual([
+      'notes_owner_at_desc_idx',
+      'notes_owner_topic_score_desc_at_idx',
+      'notes_topic_idx',
+    ]);
+    expect(result.indexes.filter((i) => i.name === 'notes_owner_topic_score_desc_at_idx')).toEqual([
       {
         table: 'notes',
         name: 'notes_owner_topic_score_desc_at_idx',
@@ -87,9 +99,18 @@ describe('edge cases', () => {
           { name: 'at', direction: 'asc' },
         ],
         unique: false,
-        sources: [{ file: 'src/queries.ts', line: 14 }],
+        sources: [{ file: 'src/queries.ts', line: lineOf('src/queries.ts', /^\s+db$/, 'topNotes') }],
       },
     ]);
+    // The relational query (callback where/orderBy) gives notes(owner, at DESC).
+    const relational = result.patterns.find((p) => p.kind === 'relational');
+    expect(relational).toMatchObject({
+      table: 'notes',
+      equality: ['owner'],
+      orderBy: [{ name: 'at', direction: 'desc' }],
+      limit: true,
+      hasShardKey: true,
+    });
     const helpers = result.files.get('helpers.ts')!;
     expect(helpers).toContain(
       'export function archiveOf(db: ShardRouter, owner: ShardKeyOfTable<typeof archive>)',
@@ -98,7 +119,9 @@ describe('edge cases', () => {
       'export function accountsOf(db: ShardRouter, tenantId: ShardKeyOfTable<typeof accounts>)',
     );
     expect(helpers).toContain("import { archive, notes } from '../src/notes.ts';");
-    expect(result.scatter).toEqual([]);
+    expect(result.scatter.map((p) => `${p.location.file}:${p.location.line}`)).toEqual([
+      `src/queries.ts:${lineOf('src/queries.ts', /export const allTopics/, 'notesByDay')}`,
+    ]);
   });
 
   it('--check fails after a schema change and passes after regenerating', async () => {
@@ -130,6 +153,26 @@ describe('edge cases', () => {
     expect(stale.err.join('')).toMatch(/stale: generated\/helpers\.ts/);
     expect((await cli(['generate'])).code).toBe(0);
     expect((await cli(['generate', '--check'])).code).toBe(0);
+  });
+
+  it('--fail-on-scatter exits 1 naming the fan-out; flags and drizzle.config.ts work without a config file', async () => {
+    const c = capture();
+    expect(await run(['generate', '--check', '--fail-on-scatter'], c.io, ORDERS_APP)).toBe(1);
+    expect(c.err.join('')).toContain('fan-out: src/queries.ts:21 (users)');
+
+    const dir = copyOf(EDGE_APP);
+    rmSync(path.join(dir, 'drizzle-shard.config.ts'));
+    const flags = capture();
+    const args = ['generate', '--schema', 'src/accounts.ts', '--schema', 'src/notes.ts', '--out', 'gen'];
+    expect(await run(args, flags.io, dir)).toBe(0);
+    expect(readFileSync(path.join(dir, 'gen/indexes.sql'), 'utf8')).toContain('"notes_owner_at_desc_idx"');
+    writeFileSync(
+      path.join(dir, 'drizzle.config.ts'),
+      "export default { schema: ['./src/accounts.ts', './src/notes.ts'] };\n",
+    );
+    const kit = capture();
+    expect(await run(['generate'], kit.io, dir)).toBe(0);
+    expect(existsSync(path.join(dir, 'drizzle-shard/helpers.ts'))).toBe(true);
   });
 
   it('a schema with a syntax error or without tables: exit 2, file:line in the message, nothing written', async () => {

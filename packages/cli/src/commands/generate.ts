@@ -1,10 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodegenError, generate, loadConfig, staleFiles, writeOutputs } from '@drizzle-shard/codegen';
+import {
+  CodegenError,
+  generate,
+  loadConfig,
+  resolveConfig,
+  staleFiles,
+  writeOutputs,
+} from '@drizzle-shard/codegen';
 import type { Output } from '../output.ts';
 
-export const GENERATE_HELP = `drizzle-shard generate [--config FILE] [--check] [--fail-on-scatter]
+export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter]
+
+Config: drizzle-shard.config.ts (export default defineConfig({ schema, queries, out })), else the
+schema of drizzle.config.ts, else the flags.
 
 Reads the schema and the app's queries; writes to the config's \`out\` folder:
   helpers.ts          key-bound query helpers per sharded table (ordersOf(db, userId).find())
@@ -34,6 +44,9 @@ export async function generateCommand(
     args: [...argv],
     options: {
       config: { type: 'string' },
+      schema: { type: 'string', multiple: true },
+      queries: { type: 'string', multiple: true },
+      out: { type: 'string' },
       check: { type: 'boolean', default: false },
       'fail-on-scatter': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -44,7 +57,16 @@ export async function generateCommand(
     return 0;
   }
   try {
-    const config = await loadConfig(cwd, values.config);
+    const config = values.schema
+      ? resolveConfig(
+          {
+            schema: values.schema,
+            queries: values.queries ?? ['src/**/*.ts'],
+            out: values.out ?? 'drizzle-shard',
+          },
+          cwd,
+        )
+      : await loadConfig(cwd, values.config);
     const result = await generate(config);
     const sharded = result.tables.filter((t) => t.sharding === 'sharded').length;
     io.out.write(
