@@ -12,6 +12,12 @@ export interface ClusterOptions {
   readonly backend?: 'local' | 'docker';
   /** Extra postgresql.conf settings for every node, e.g. `{ max_connections: 200 }`. */
   readonly settings?: Readonly<Record<string, string | number>>;
+  /**
+   * CPUs each PostgreSQL server may use (e.g. 0.25), enforced with a cgroup CPU quota (v1
+   * `cpu.cfs_quota_us` or v2 `cpu.max`; needs root and the local backend), so N shards have N
+   * times the capacity of one, as N real machines would. Default: no limit.
+   */
+  readonly cpuQuota?: number;
   /** Use consecutive ports from here instead of free ones picked by the kit. */
   readonly basePort?: number;
   /** Docker image for the docker backend. Default `drizzle-shard/postgres:15`. */

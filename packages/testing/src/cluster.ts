@@ -1,8 +1,10 @@
+import { basename } from 'node:path';
 import type { Cluster, ClusterNode, ClusterOptions, ClusterShard } from './cluster-types.ts';
 import { TestKitError } from './errors.ts';
 import { DockerHost } from './host/docker-host.ts';
 import { LocalHost } from './host/local-host.ts';
 import type { NodeHost } from './host/node-host.ts';
+import { CpuQuota } from './limits/cpu-quota.ts';
 import { claimPort, freePort } from './net/ports.ts';
 import { runSql, waitForPort } from './node-sql.ts';
 import { PgBouncer } from './pgbouncer/pgbouncer.ts';
@@ -93,9 +95,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     }
   }
 
+  if (options.cpuQuota !== undefined && backend !== 'local') {
+    throw new TestKitError(
+      'KIT_BAD_OPTIONS',
+      'cpuQuota works with the local backend only (cgroups of this machine).',
+    );
+  }
   const host = await createHost(backend, options, replicas > 0);
+  const group = basename(host.dataRoot); // drizzle-shard-XXXXXX: unique per cluster
   const members: Member[] = layout.map((l) => {
-    const server = new PostgresNode(host, { id: l.id, shard: l.shard, role: l.role, port: l.port }, settings);
+    const quota = options.cpuQuota !== undefined ? new CpuQuota(group, l.id, options.cpuQuota) : undefined;
+    const server = new PostgresNode(
+      host,
+      { id: l.id, shard: l.shard, role: l.role, port: l.port },
+      settings,
+      quota,
+    );
     const bouncer =
       l.bouncerPort !== undefined && bouncerOptions
         ? new PgBouncer(host, l.id, l.bouncerPort, l.port, bouncerOptions)
@@ -145,6 +160,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 async function teardown(host: NodeHost, members: readonly Member[]): Promise<void> {
   await Promise.all(members.map((m) => m.bouncer?.stop()));
   await Promise.all(members.map((m) => m.server.stop('immediate')));
+  await Promise.all(members.map((m) => m.server.releaseLimits()));
   await host.release();
 }
 

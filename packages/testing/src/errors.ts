@@ -8,7 +8,8 @@ export type TestKitErrorCode =
   | 'KIT_DOCKER_UNAVAILABLE'
   | 'KIT_NODE_UNKNOWN'
   | 'KIT_NOT_A_REPLICA'
-  | 'KIT_DESTROYED';
+  | 'KIT_DESTROYED'
+  | 'KIT_CPU_QUOTA_UNSUPPORTED';
 
 /**
  * The one error class of the test kit. `code` is stable; the message says what to do.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { NodeHost } from '../host/node-host.ts';
+import type { CpuQuota } from '../limits/cpu-quota.ts';
 import { postgresqlConf, RUNTIME_CONF } from './node-config.ts';
 
 /** Identity of one server in a cluster. */
@@ -23,6 +24,8 @@ export class PostgresNode {
     private readonly host: NodeHost,
     readonly spec: NodeSpec,
     private readonly settings: Readonly<Record<string, string | number>>,
+    /** A CPU limit applied every time the server starts (a fixed-size machine). */
+    private readonly cpuQuota?: CpuQuota,
   ) {
     this.dataDir = join(host.dataRoot, spec.id);
     this.logFile = join(host.dataRoot, `${spec.id}.log`);
@@ -89,6 +92,12 @@ export class PostgresNode {
       '120',
       'start',
     ]);
+    this.cpuQuota?.attach(this.dataDir);
+  }
+
+  /** Removes this server's CPU cgroup (once it has stopped). */
+  async releaseLimits(): Promise<void> {
+    await this.cpuQuota?.remove();
   }
 
   async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
