@@ -7,11 +7,13 @@ import type { Suite } from './suites/context.ts';
 import { indexSpeedupSuite } from './suites/index-speedup.ts';
 import { overheadSuite } from './suites/overhead.ts';
 import { replicasSuite } from './suites/replicas.ts';
+import { writeScalingSuite } from './suites/write-scaling.ts';
 
 const SUITES: Record<string, Suite> = {
   overhead: overheadSuite,
   replicas: replicasSuite,
   index: indexSpeedupSuite,
+  writes: writeScalingSuite,
 };
 
 const USAGE = `pnpm bench [--size tiny|default] [--out DIR] [--only SUITE,...] [--seed N]

@@ -1,0 +1,80 @@
+import { type Cluster, runSql, startCluster, TestKitError } from '@drizzle-shard/testing';
+import { type ShardedDatabase, shardedDrizzle } from 'drizzle-shard';
+import { DDL, orders, schema } from '../../../examples/orders-app/src/schema.ts';
+import { interleave } from '../harness/interleave.ts';
+import type { Suite } from './context.ts';
+
+const CPU_PER_SERVER = 0.15;
+const WRITERS = 16;
+
+/**
+ * Write throughput 1 → 2 → 4 shards under the same client load (16 concurrent writers of
+ * single-row orders), each server a fixed-size machine (0.15 CPU via cgroups where available, so the load generator is not the limit).
+ * Time per op at 16 in flight is 1/throughput, so time ratios are inverse throughput ratios.
+ */
+export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
+  const clusters: Cluster[] = [];
+  const dbs: ShardedDatabase<typeof schema>[] = [];
+  let limited = true;
+  const open = async (shards: number) => {
+    let cluster: Cluster;
+    try {
+      cluster = await startCluster({
+        shards,
+        settings: { shared_buffers: '32MB' },
+        cpuQuota: CPU_PER_SERVER,
+      });
+    } catch (error) {
+      if (!(error instanceof TestKitError && error.code === 'KIT_CPU_QUOTA_UNSUPPORTED')) throw error;
+      limited = false;
+      cluster = await startCluster({ shards, settings: { shared_buffers: '32MB' } });
+    }
+    clusters.push(cluster);
+    for (const s of cluster.shards) await runSql(s.primary.url, DDL);
+    const db = shardedDrizzle({
+      schema,
+      shards: cluster.shards.map((s) => ({ primary: s.primary.url })),
+      pool: { max: Math.ceil(WRITERS / shards) + 1, onnotice: () => {} },
+    });
+    dbs.push(db);
+    let id = 0;
+    return (i: number) =>
+      db.insert(orders).values({ id: ++id, userId: i % 100_000, status: 'new', total: '1.00' });
+  };
+  try {
+    log('write scaling: starting 1 + 1 + 2 + 4 fixed-size primaries');
+    const variants = [
+      { name: '1 primary', op: await open(1) },
+      { name: '1 primary (A/A control)', op: await open(1) },
+      { name: '2 shards', op: await open(2) },
+      { name: '4 shards', op: await open(4) },
+    ];
+    log('write scaling: 16 writers per variant');
+    const results = await interleave(variants, {
+      ...rounds,
+      concurrency: WRITERS,
+      rounds: Math.min(rounds.rounds, size === 'tiny' ? 2 : 8),
+      opsPerRound: size === 'tiny' ? 200 : 3000,
+    });
+    const throughput = results.map(
+      (r) => `${r.name}: ${Math.round(1e6 / r.timeUs.median)}/s (${(1 / r.timeRatio.median).toFixed(2)}×)`,
+    );
+    return [
+      {
+        name: 'write-scaling',
+        title: 'Write throughput, 1 → 2 → 4 shards, same client load',
+        baseline: 'one primary',
+        variants: results,
+        notes: [
+          `Throughput (median round): ${throughput.join('; ')}. Target (issue 6): 4 shards ≥ 3× one primary; the seed saw 4×.`,
+          limited
+            ? `Each PostgreSQL server limited to ${CPU_PER_SERVER} CPU with a cgroup quota, as a fixed-size machine.`
+            : 'No cgroup CPU limit on this machine: servers share its cores, so scaling is bounded by them.',
+        ],
+      },
+    ];
+  } finally {
+    await Promise.all(dbs.map((db) => db.close()));
+    await Promise.all(clusters.map((c) => c.destroy()));
+  }
+};
