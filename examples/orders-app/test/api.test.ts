@@ -50,9 +50,8 @@ it('a password change on one instance is read back on another through the consis
     expect(changed.status).toBe(200);
     const token = changed.headers.get(CONSISTENCY_HEADER)!;
     expect(token).toMatch(/^[\w-]+\.k1\.[\w-]{43}$/);
-    const withToken = await (
-      await fetch(`${b}/users/5`, { headers: { [CONSISTENCY_HEADER]: token } })
-    ).json();
+    const read = await fetch(`${b}/users/5`, { headers: { [CONSISTENCY_HEADER]: token } });
+    const withToken = (await read.json()) as { passwordHash: string };
     expect(withToken.passwordHash).toBe(`h${i}`);
   }
   // Without the header the other instance reads a lagging replica: the old hash.
