@@ -4,6 +4,7 @@ import { describeMachine } from './harness/machine.ts';
 import { type BenchReport, writeReport } from './harness/report.ts';
 import { type BenchSize, roundsFor } from './sizes.ts';
 import type { Suite } from './suites/context.ts';
+import { fanoutSuite } from './suites/fanout.ts';
 import { indexSpeedupSuite } from './suites/index-speedup.ts';
 import { overheadSuite } from './suites/overhead.ts';
 import { replicasSuite } from './suites/replicas.ts';
@@ -12,6 +13,7 @@ import { writeScalingSuite } from './suites/write-scaling.ts';
 const SUITES: Record<string, Suite> = {
   overhead: overheadSuite,
   replicas: replicasSuite,
+  fanout: fanoutSuite,
   index: indexSpeedupSuite,
   writes: writeScalingSuite,
 };
