@@ -6,7 +6,7 @@ import type { DemoScale } from '../scale.ts';
 
 const WRITERS = 16;
 /** CPUs per server: each server is a small fixed-size machine, leaving CPU for the load generator. */
-const CPU_PER_SERVER = 0.25;
+const CPU_PER_SERVER = 0.15;
 
 /** A cluster whose servers each get CPU_PER_SERVER, or, where cgroups are unavailable, no limit. */
 async function fixedSizeCluster(shards: number): Promise<{ cluster: Cluster; limited: boolean }> {
