@@ -7,14 +7,16 @@ Usage: drizzle-shard <command> [options]
 Commands available in this version:
   generate       Typed per-shard helpers, recommended indexes, scatter report (--help for options)
   indexes apply  Create the recommended indexes on every shard primary, verified
+  migrate        Apply drizzle-kit migrations to every shard; \`migrate status\` shows lag and drift
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): doctor, migrate, split, reshard, archive, dev.
+Planned (see the project's issues): doctor, split, reshard, archive, dev.
 `;
 
 import { generateCommand } from './commands/generate.ts';
 import { indexesApplyCommand } from './commands/indexes-apply.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import type { Output } from './output.ts';
 
 export type { Output } from './output.ts';
@@ -29,6 +31,8 @@ export async function run(
   switch (command) {
     case 'generate':
       return generateCommand(rest, io, cwd);
+    case 'migrate':
+      return migrateCommand(rest, io, cwd);
     case 'indexes':
       if (rest[0] === 'apply') return indexesApplyCommand(rest.slice(1), io, cwd);
       io.err.write(
