@@ -7,13 +7,15 @@ Usage: drizzle-shard <command> [options]
 Commands available in this version:
   generate       Typed per-shard helpers, recommended indexes, scatter report (--help for options)
   indexes apply  Create the recommended indexes on every shard primary, verified
+  dev            A local cluster for development: dev up | status | down
   migrate        Apply drizzle-kit migrations to every shard; \`migrate status\` shows lag and drift
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): doctor, split, reshard, archive, dev.
+Planned (see the project's issues): doctor, split, reshard, archive.
 `;
 
+import { devCommand } from './commands/dev.ts';
 import { generateCommand } from './commands/generate.ts';
 import { indexesApplyCommand } from './commands/indexes-apply.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -31,6 +33,8 @@ export async function run(
   switch (command) {
     case 'generate':
       return generateCommand(rest, io, cwd);
+    case 'dev':
+      return devCommand(rest, io, cwd);
     case 'migrate':
       return migrateCommand(rest, io, cwd);
     case 'indexes':
