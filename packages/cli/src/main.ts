@@ -7,15 +7,17 @@ Usage: drizzle-shard <command> [options]
 Commands available in this version:
   generate       Typed per-shard helpers, recommended indexes, scatter report (--help for options)
   indexes apply  Create the recommended indexes on every shard primary, verified
+  doctor         Measure the fleet: connections, lag, scans, sizes, skew, leftovers (--json)
   dev            A local cluster for development: dev up | status | down
   migrate        Apply drizzle-kit migrations to every shard; \`migrate status\` shows lag and drift
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): doctor, split, reshard, archive.
+Planned (see the project's issues): split, reshard, archive.
 `;
 
 import { devCommand } from './commands/dev.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { generateCommand } from './commands/generate.ts';
 import { indexesApplyCommand } from './commands/indexes-apply.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -33,6 +35,8 @@ export async function run(
   switch (command) {
     case 'generate':
       return generateCommand(rest, io, cwd);
+    case 'doctor':
+      return doctorCommand(rest, io);
     case 'dev':
       return devCommand(rest, io, cwd);
     case 'migrate':

@@ -1,3 +1,6 @@
+export { type DoctorShard, runDoctor } from './doctor/doctor.ts';
+export type { DoctorReport, Finding, NodeReport } from './doctor/findings.ts';
+export { DEFAULT_THRESHOLDS, type DoctorThresholds } from './doctor/thresholds.ts';
 export {
   MigrateError,
   type MigrateReport,
