@@ -5,18 +5,11 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, expect, it } from 'vitest';
 import { run } from '../src/index.ts';
+import { capture } from './support/capture.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/drizzle-shard.mjs');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dev-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function capture() {
-  const out: string[] = [];
-  return {
-    io: { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => out.push(t) } },
-    out,
-  };
-}
 
 it('dev up runs a cluster in the foreground; status prints the config; down stops it and cleans up', async () => {
   const child = spawn(process.execPath, [BIN, 'dev', 'up', '--shards', '2', '--replicas', '0'], {
@@ -31,7 +24,7 @@ it('dev up runs a cluster in the foreground; status prints the config; down stop
 
   const status = capture();
   expect(await run(['dev', 'status'], status.io, dir)).toBe(0);
-  const url = /primary: '([^']+)'/.exec(status.out.join(''))![1]!;
+  const url = /primary: '([^']+)'/.exec(status.all.join(''))![1]!;
   const sql = postgres(url, { max: 1 });
   expect((await sql`select 1 as one`)[0]!.one).toBe(1);
   await sql.end();

@@ -2,16 +2,16 @@ import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../src/index.ts';
+import { capture } from './support/capture.ts';
 
 let cluster: Cluster;
 const shardArgs = () =>
   cluster.shards.flatMap((s) => ['--shard', [s.primary.url, ...s.replicas.map((r) => r.url)].join(',')]);
 
 async function doctor(extra: string[] = []) {
-  const out: string[] = [];
-  const io = { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => out.push(t) } };
-  const code = await run(['doctor', ...shardArgs(), ...extra], io, process.cwd());
-  return { code, text: out.join('') };
+  const c = capture();
+  const code = await run(['doctor', ...shardArgs(), ...extra], c.io, process.cwd());
+  return { code, text: c.all.join('') };
 }
 
 beforeAll(async () => {
@@ -90,9 +90,10 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
   for (const n of report.nodes) expect(typeof n.reachable).toBe('boolean');
   await runSql(p0, "rollback prepared 'doctor-test'");
 
-  const out: string[] = [];
-  const io = { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => out.push(t) } };
-  expect(await run(['doctor', '--shard', 'postgres://app:secret@127.0.0.1:1/x'], io, process.cwd())).toBe(2);
-  expect(out.join('')).toContain('UNREACHABLE');
-  expect(out.join('')).not.toContain('secret');
+  const c = capture();
+  expect(await run(['doctor', '--shard', 'postgres://app:secret@127.0.0.1:1/x'], c.io, process.cwd())).toBe(
+    2,
+  );
+  expect(c.all.join('')).toContain('UNREACHABLE');
+  expect(c.all.join('')).not.toContain('secret');
 });

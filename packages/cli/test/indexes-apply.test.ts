@@ -4,18 +4,9 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DDL } from '../../../examples/orders-app/src/schema.ts';
 import { run } from '../src/index.ts';
+import { capture } from './support/capture.ts';
 
 const APP = path.resolve(import.meta.dirname, '../../../examples/orders-app');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => err.push(t) } },
-    out,
-    err,
-  };
-}
 
 let cluster: Cluster;
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../src/index.ts';
+import { capture } from './support/capture.ts';
 
 const FOLDER = path.resolve(import.meta.dirname, '../../ops/test/fixtures/migrations');
 let cluster: Cluster;
@@ -12,9 +13,7 @@ beforeAll(async () => {
 afterAll(() => cluster?.destroy());
 
 it('migrate applies the folder to every shard; status exits 1 on drift and prints what differs; bad input exits 2', async () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => err.push(t) } };
+  const { io, out, err } = capture();
   const urls = cluster.shards.flatMap((s) => ['--url', s.primary.url]);
   expect(await run(['migrate', '--migrations', FOLDER, ...urls], io, process.cwd())).toBe(0);
   expect(out.join('')).toContain('every shard has all 3 migrations');

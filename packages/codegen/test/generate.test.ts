@@ -3,20 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '@drizzle-shard/cli';
 import { afterAll, describe, expect, it } from 'vitest';
+import { capture } from '../../cli/test/support/capture.ts';
 import { generate, loadConfig } from '../src/index.ts';
 
 const ORDERS_APP = path.resolve(import.meta.dirname, '../../../examples/orders-app');
 const EDGE_APP = path.resolve(import.meta.dirname, 'fixtures/edge-app');
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => err.push(t) } },
-    out,
-    err,
-  };
-}
 
 /** 1-based line of the first line matching `pattern` after the line containing `after`. */
 function lineOf(file: string, pattern: RegExp, after: string): number {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { applyIndexes, CodegenError, type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
 import { redactUrl } from 'drizzle-shard';
 import type { Output } from '../output.ts';
+import { primaryUrls } from '../primaries.ts';
 
 export const INDEXES_APPLY_HELP = `drizzle-shard indexes apply --url PRIMARY_URL [--url …] [--from indexes.json] [--config FILE]
 
@@ -32,7 +33,7 @@ export async function indexesApplyCommand(
     io.out.write(INDEXES_APPLY_HELP);
     return 0;
   }
-  const urls = values.url ?? (process.env.DRIZZLE_SHARD_PRIMARIES ?? '').split(',').filter(Boolean);
+  const urls = primaryUrls(values.url);
   if (urls.length === 0) {
     io.err.write(
       `drizzle-shard indexes apply: give the shard primaries with --url.\n\n${INDEXES_APPLY_HELP}`,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MigrateError, migrateShards, migrateStatus } from '@drizzle-shard/ops';
 import type { Output } from '../output.ts';
+import { primaryUrls } from '../primaries.ts';
 
 export const MIGRATE_HELP = `drizzle-shard migrate [status] --url PRIMARY_URL [--url …] [--migrations ./drizzle]
 
@@ -27,7 +28,7 @@ export async function migrateCommand(argv: readonly string[], io: { out: Output;
     io.out.write(MIGRATE_HELP);
     return 0;
   }
-  const urls = values.url ?? (process.env.DRIZZLE_SHARD_PRIMARIES ?? '').split(',').filter(Boolean);
+  const urls = primaryUrls(values.url);
   if (urls.length === 0) {
     io.err.write(`drizzle-shard migrate: give the shard primaries with --url.\n\n${MIGRATE_HELP}`);
     return 2;
