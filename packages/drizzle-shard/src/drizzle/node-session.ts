@@ -124,13 +124,7 @@ export class NodeSession<
         query,
         args.metadata,
         (placeholders, joins) =>
-          routing.read((session) => {
-            const prepared = session.prepareHere<T>(query, args) as PgPreparedQuery<T> & {
-              joinsNotNullableMap?: Record<string, boolean>;
-            };
-            prepared.joinsNotNullableMap = joins;
-            return prepared.execute(placeholders);
-          }),
+          routing.read((session) => session.executeHere<T>(query, args, placeholders, joins)),
         args.arrayMode,
       );
     }
@@ -138,17 +132,27 @@ export class NodeSession<
       query,
       args.metadata,
       async (placeholders, joins) => {
-        const prepared = this.prepareHere<T>(query, args) as PgPreparedQuery<T> & {
-          joinsNotNullableMap?: Record<string, boolean>;
-        };
-        prepared.joinsNotNullableMap = joins;
         const tracks = routing.tracksWrites();
-        const result = await prepared.execute(placeholders);
+        const result = await this.executeHere<T>(query, args, placeholders, joins);
         if (tracks) await routing.afterWrite();
         return result;
       },
       args.arrayMode,
     );
+  }
+
+  /** Runs a statement on this node's connection, with drizzle's join nullability for select mapping. */
+  private executeHere<T extends PreparedQueryConfig>(
+    query: Query,
+    args: PreparedArgs,
+    placeholders: Record<string, unknown>,
+    joins: Record<string, boolean> | undefined,
+  ): Promise<T['execute']> {
+    const prepared = this.prepareHere<T>(query, args) as PgPreparedQuery<T> & {
+      joinsNotNullableMap?: Record<string, boolean>;
+    };
+    prepared.joinsNotNullableMap = joins;
+    return prepared.execute(placeholders);
   }
 
   /** drizzle's own postgres.js prepared query on this node's connection. */
