@@ -1,10 +1,13 @@
-import { type Cluster, runSql, startCluster, TestKitError } from '@drizzle-shard/testing';
+import { type Cluster, runSql } from '@drizzle-shard/testing';
 import { type ShardedDatabase, shardedDrizzle } from 'drizzle-shard';
+import {
+  CPU_PER_SERVER,
+  fixedSizeCluster,
+} from '../../../examples/orders-app/src/demo/stages/write-scaling.ts';
 import { DDL, orders, schema } from '../../../examples/orders-app/src/schema.ts';
 import { interleave } from '../harness/interleave.ts';
 import type { Suite } from './context.ts';
 
-const CPU_PER_SERVER = 0.15;
 const WRITERS = 16;
 
 /**
@@ -17,18 +20,9 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
   const dbs: ShardedDatabase<typeof schema>[] = [];
   let limited = true;
   const open = async (shards: number) => {
-    let cluster: Cluster;
-    try {
-      cluster = await startCluster({
-        shards,
-        settings: { shared_buffers: '32MB' },
-        cpuQuota: CPU_PER_SERVER,
-      });
-    } catch (error) {
-      if (!(error instanceof TestKitError && error.code === 'KIT_CPU_QUOTA_UNSUPPORTED')) throw error;
-      limited = false;
-      cluster = await startCluster({ shards, settings: { shared_buffers: '32MB' } });
-    }
+    const started = await fixedSizeCluster(shards, CPU_PER_SERVER);
+    const cluster = started.cluster;
+    limited &&= started.limited;
     clusters.push(cluster);
     for (const s of cluster.shards) await runSql(s.primary.url, DDL);
     const db = shardedDrizzle({

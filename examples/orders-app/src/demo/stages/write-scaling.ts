@@ -6,13 +6,19 @@ import type { DemoScale } from '../scale.ts';
 
 const WRITERS = 16;
 /** CPUs per server: each server is a small fixed-size machine, leaving CPU for the load generator. */
-const CPU_PER_SERVER = 0.15;
+export const CPU_PER_SERVER = 0.15;
 
-/** A cluster whose servers each get CPU_PER_SERVER, or, where cgroups are unavailable, no limit. */
-async function fixedSizeCluster(shards: number): Promise<{ cluster: Cluster; limited: boolean }> {
+/**
+ * A cluster whose servers each get `cpus` CPUs (a fixed-size machine), or, where cgroups are
+ * unavailable, no limit (`limited: false`). Shared with the bench's write-scaling suite.
+ */
+export async function fixedSizeCluster(
+  shards: number,
+  cpus = CPU_PER_SERVER,
+): Promise<{ cluster: Cluster; limited: boolean }> {
   const settings = { shared_buffers: '32MB' };
   try {
-    return { cluster: await startCluster({ shards, settings, cpuQuota: CPU_PER_SERVER }), limited: true };
+    return { cluster: await startCluster({ shards, settings, cpuQuota: cpus }), limited: true };
   } catch (error) {
     if (!(error instanceof TestKitError && error.code === 'KIT_CPU_QUOTA_UNSUPPORTED')) throw error;
     return { cluster: await startCluster({ shards, settings }), limited: false };
