@@ -30,7 +30,15 @@ export function loggerOf(option: boolean | Logger | undefined): Logger | undefin
   return option === true ? new DefaultLogger() : option === false ? undefined : option;
 }
 
-const REPLICA_POOL_DEFAULTS = { backoff: () => 0.1, connect_timeout: 5 };
+/**
+ * Replica pools reconnect often (restarts, ejections). postgres.js runs an array-type lookup as
+ * the first query of every new connection and never handles its failure: a replica (or its
+ * PgBouncer) refusing that query becomes an unhandled rejection in the app. Replica reads are
+ * only drizzle-built selects, whose array columns drizzle parses from text itself, so the lookup
+ * is skipped there. Trade-off: an array-valued sql`…` expression without .mapWith() comes back
+ * from a replica as PostgreSQL array text (from the primary, as a JS array).
+ */
+const REPLICA_POOL_DEFAULTS = { backoff: () => 0.1, connect_timeout: 5, fetch_types: false };
 
 interface OpenedNode {
   readonly client: Sql;
