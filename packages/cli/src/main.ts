@@ -10,12 +10,14 @@ Commands available in this version:
   doctor         Measure the fleet: connections, lag, scans, sizes, skew, leftovers (--json)
   dev            A local cluster for development: dev up | status | down
   migrate        Apply drizzle-kit migrations to every shard; \`migrate status\` shows lag and drift
+  archive        Move rows older than a cut-off into a DuckDB file, verified; \`archive query\` reads it
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): split, reshard, archive.
+Planned (see the project's issues): split, reshard.
 `;
 
+import { archiveCommand } from './commands/archive.ts';
 import { devCommand } from './commands/dev.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -39,6 +41,8 @@ export async function run(
       return doctorCommand(rest, io);
     case 'dev':
       return devCommand(rest, io, cwd);
+    case 'archive':
+      return archiveCommand(rest, io, cwd);
     case 'migrate':
       return migrateCommand(rest, io, cwd);
     case 'indexes':

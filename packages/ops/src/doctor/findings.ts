@@ -40,7 +40,10 @@ export const STAGES: Record<number, { name: string; next: string }> = {
   1: { name: 'connection exhaustion', next: 'put PgBouncer (transaction mode) in front of each primary' },
   4: { name: 'replica lag', next: 'find what delays replay; use read-your-writes sessions (lsn mode)' },
   7: { name: 'missing indexes', next: 'run `drizzle-shard generate`, then `drizzle-shard indexes apply`' },
-  9: { name: 'oversized tables', next: 'move cold rows out (`drizzle-shard archive`, planned)' },
+  9: {
+    name: 'oversized tables',
+    next: 'move cold rows out (`drizzle-shard archive --table … --older-than 90d --to warehouse.duckdb`)',
+  },
   10: {
     name: 'leftovers',
     next: 'recover prepared transactions (db.recoverPreparedTransactions()) and rebuild invalid indexes',
