@@ -38,7 +38,7 @@ export async function run(
     case 'generate':
       return generateCommand(rest, io, cwd);
     case 'doctor':
-      return doctorCommand(rest, io);
+      return doctorCommand(rest, io, cwd);
     case 'dev':
       return devCommand(rest, io, cwd);
     case 'archive':

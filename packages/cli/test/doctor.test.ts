@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
+import { Ajv } from 'ajv';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../src/index.ts';
@@ -15,7 +18,7 @@ async function doctor(extra: string[] = []) {
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ shards: 2, replicas: 1, settings: { max_connections: 50 } });
+  cluster = await startCluster({ shards: 2, replicas: 1, settings: { max_connections: 200 } });
 });
 afterAll(() => cluster?.destroy());
 
@@ -33,9 +36,25 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     `create table events (id bigint, kind int, payload text);
     insert into events select g, g % 100, repeat('x', 100) from generate_series(1, 200000) g; analyze events`,
   );
-  const scanner = postgres(p0, { max: 1 });
-  for (let i = 0; i < 60; i++) await scanner`select count(*) from events where kind = 1`;
-  await scanner.end();
+  // (c) the seed's orders table (primary key on id only) under the seed's query, on shard 1; the
+  // example app's generated indexes.json recommends orders(user_id, created_at DESC)
+  const p1 = cluster.shards[1]!.primary.url;
+  await runSql(
+    p1,
+    `create table orders (id bigint primary key, user_id bigint not null, status text not null,
+      total numeric(12,2) not null, created_at timestamp not null default now());
+    insert into orders select g, g % 2000, 'paid', 10, now() - g * interval '1 minute' from generate_series(1, 100000) g;
+    analyze orders`,
+  );
+  const app = postgres(p1, { max: 4 });
+  for (let i = 0; i < 60; i++) {
+    await Promise.all(
+      [1, 2, 3, 4].map(
+        (u) => app`select * from orders where user_id = ${i * 4 + u} order by created_at desc limit 20`,
+      ),
+    );
+  }
+  await app.end();
   // leftovers: an index left INVALID, as a failed CREATE INDEX CONCURRENTLY leaves it (marked
   // directly), and a prepared transaction nobody finished
   await runSql(
@@ -47,20 +66,57 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     "create table u (x int); begin; insert into u values (2); prepare transaction 'doctor-test'",
   );
   // (b) a replica 8 s behind a primary that keeps writing
-  const p1 = cluster.shards[1]!.primary.url;
   await runSql(p1, 'create table ticks (at timestamptz)');
   await cluster.setReplayDelay(cluster.shards[1]!.replicas[0]!, 8000);
   for (let i = 0; i < 50; i++) {
     await runSql(p1, 'insert into ticks values (now())');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  // (a) connections: 42 of 50 held open on shard 0
-  const holders = postgres(p0, { max: 42 });
-  const held = Promise.all(Array.from({ length: 42 }, () => holders`select pg_sleep(4)`));
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // (a) connections: 190 of 200 held open on shard 0 (the doctor's own makes 191)
+  const holders = postgres(p0, { max: 190 });
+  const held = Promise.all(Array.from({ length: 190 }, () => holders`select pg_sleep(12)`));
+  const sleeping = async () =>
+    (
+      await runSql<{ n: number }[]>(
+        p0,
+        "select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(12)'",
+      )
+    )[0]!.n;
+  while ((await sleeping()) < 190) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // (e) write skew: shard 0 takes a steady stream of inserts while the doctor samples
+  await runSql(p0, 'create table bulk (x int, pad text)');
+  const writer = postgres(p0, { max: 1 });
+  let writing = true;
+  const writes = (async () => {
+    while (writing) await writer`insert into bulk select g, repeat('w', 100) from generate_series(1, 1000) g`;
+  })();
 
-  const { code, text } = await doctor(['--large-table-mb', '10']);
-  const json = await doctor(['--json', '--large-table-mb', '10']);
+  const indexes = path.resolve(
+    import.meta.dirname,
+    '../../../examples/orders-app/src/generated/indexes.json',
+  );
+  const { code, text } = await doctor([
+    '--large-table-mb',
+    '10',
+    '--indexes',
+    indexes,
+    '--sample-seconds',
+    '1',
+  ]);
+  const json = await doctor([
+    '--json',
+    '--large-table-mb',
+    '10',
+    '--indexes',
+    indexes,
+    '--sample-seconds',
+    '1',
+  ]);
+  writing = false;
+  await writes;
+  await writer.end();
   await held;
   await holders.end();
   expect(code).toBe(1);
@@ -68,18 +124,40 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     'CONNECTIONS_HIGH',
     'REPLICA_LAG',
     'SEQ_SCANS',
+    'MISSING_INDEX',
     'LARGE_TABLE',
     'SHARD_SKEW',
+    'WRITE_SKEW',
     'PREPARED_XACTS',
     'INVALID_INDEX',
   ]) {
     expect(text, c).toContain(`[${c}]`);
   }
   expect(text).toMatch(/\[REPLICA_LAG\] shard1-primary: a replica .* replays \d+\.\d s/);
+  expect(text).toMatch(/\[CONNECTIONS_HIGH\] shard0-primary: 19\d of 200 connections in use/);
+  expect(text).toMatch(
+    /\[SEQ_SCANS\] shard1-primary: "orders" \(\d+ rows\) was read by \d+ sequential scans/,
+  );
+  expect(text).toMatch(
+    /\[MISSING_INDEX\] shard1-primary: the recommended index orders_user_id_created_at_desc_idx on "orders" is missing .*src\/queries\.ts:\d+/,
+  );
+  expect(text).toContain(
+    'fix: CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_user_id_created_at_desc_idx" ON "orders" ("user_id", "created_at" DESC)',
+  );
+  expect(text).toMatch(/\[LARGE_TABLE\] shard0-primary: "events" takes/);
+  expect(text).toMatch(
+    /\[WRITE_SKEW\] fleet: shard 0 (takes [\d.]+× the writes of shard 1|writes [\d.]+ MiB\/s of WAL while shard 1 writes almost none)/,
+  );
   expect(text).toContain('Stage 1 (connection exhaustion): put PgBouncer');
 
-  // The JSON report has the documented shape.
+  // The JSON report validates against the published schema.
   const report = JSON.parse(json.text);
+  const schema = JSON.parse(
+    readFileSync(path.resolve(import.meta.dirname, '../../ops/src/doctor/doctor-report.schema.json'), 'utf8'),
+  );
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  expect(validate({ ...report, findings: [{ code: 'NOPE' }] })).toBe(false);
   expect(json.code).toBe(1);
   expect(report).toMatchObject({ ok: false, unreachable: [], stage: { number: 1 } });
   for (const f of report.findings) {

@@ -10,7 +10,7 @@ export {
 export { type BatchChecksum, checksumQuery } from './archive/checksum.ts';
 export { DuckDbArchive, type LedgerEntry } from './archive/duckdb-store.ts';
 export { describeSourceTable, type SourceTable } from './archive/source-table.ts';
-export { type DoctorShard, runDoctor } from './doctor/doctor.ts';
+export { type DoctorOptions, type DoctorShard, runDoctor } from './doctor/doctor.ts';
 export type { DoctorReport, Finding, NodeReport } from './doctor/findings.ts';
 export { DEFAULT_THRESHOLDS, type DoctorThresholds } from './doctor/thresholds.ts';
 export {

@@ -1,23 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDoctor } from '@drizzle-shard/ops';
+import { type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
+import { type DoctorReport, runDoctor } from '@drizzle-shard/ops';
 import type { Output } from '../output.ts';
 
-export const DOCTOR_HELP = `drizzle-shard doctor --shard PRIMARY_URL[,REPLICA_URL…] [--shard …] [--json] [--large-table-mb N]
+export const DOCTOR_HELP = `drizzle-shard doctor --shard PRIMARY_URL[,REPLICA_URL…] [--shard …] [--json]
+                     [--indexes indexes.json | --config FILE] [--large-table-mb N] [--sample-seconds N]
 
 Measures every node as the seed did by hand — connections in use vs max_connections, replica lag,
-tables read by sequential scans, the largest tables, data skew between shards, prepared
-transactions left behind, invalid indexes — and says which stage of the seed's path the system
-is at and what to do next. Read-only.
+tables read by sequential scans and the recommended indexes they lack (from \`drizzle-shard
+generate\`'s indexes.json: --indexes, or the config's out folder), the largest tables, data size
+and write rate per shard (skew), prepared transactions left behind, invalid indexes — and says
+which stage of the seed's path the system is at and what to do next. Read-only.
 Exit codes: 0 healthy, 1 warnings over thresholds, 2 a node cannot be reached.
 `;
 
-export async function doctorCommand(argv: readonly string[], io: { out: Output; err: Output }) {
+/** The codegen's recommendations: --indexes, else the config's out/indexes.json when there is one. */
+async function recommendedIndexes(
+  cwd: string,
+  file?: string,
+  config?: string,
+): Promise<IndexRecommendation[]> {
+  let json = file ? path.resolve(cwd, file) : undefined;
+  if (!json) {
+    try {
+      json = path.join((await loadConfig(cwd, config)).out, 'indexes.json');
+    } catch (error) {
+      if (config) throw error;
+      return []; // no config here: the doctor works without recommendations
+    }
+  }
+  if (!existsSync(json)) {
+    if (file || config) throw new Error(`${json} not found; run \`drizzle-shard generate\` first`);
+    return [];
+  }
+  return (JSON.parse(readFileSync(json, 'utf8')) as { indexes: IndexRecommendation[] }).indexes;
+}
+
+const paint = (on: boolean, code: number, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+function printReport(report: DoctorReport, out: Output) {
+  const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
+  for (const n of report.nodes) {
+    const detail = n.reachable
+      ? n.connections
+        ? `${n.connections.used}/${n.connections.max} connections, ${(n.sizeBytes! / 1024 ** 2).toFixed(0)} MiB, ${((n.writeBytesPerSec ?? 0) / 1024).toFixed(0)} KiB/s of WAL`
+        : 'reachable'
+      : paint(color, 31, `UNREACHABLE: ${n.error}`);
+    out.write(`  ${n.node}: ${detail}\n`);
+  }
+  for (const f of report.findings) {
+    out.write(`  ${paint(color, 33, `! [${f.code}]`)} ${f.node}: ${f.message}\n      fix: ${f.fix}\n`);
+  }
+  if (report.stage) {
+    out.write(
+      paint(color, 1, `Stage ${report.stage.number} (${report.stage.name}): ${report.stage.next}.`) + '\n',
+    );
+  } else if (report.ok) out.write(`${paint(color, 32, 'Healthy')}: nothing over the thresholds.\n`);
+}
+
+export async function doctorCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       shard: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      indexes: { type: 'string' },
+      config: { type: 'string' },
       'large-table-mb': { type: 'string' },
+      'sample-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -33,23 +85,20 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
     const [primary, ...replicas] = s.split(',');
     return { primary: primary!, replicas };
   });
-  const largeMb = values['large-table-mb'] ? Number(values['large-table-mb']) : undefined;
-  const report = await runDoctor(shards, largeMb ? { tableBytes: largeMb * 1024 * 1024 } : {});
-  if (values.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    for (const n of report.nodes) {
-      const detail = n.reachable
-        ? n.connections
-          ? `${n.connections.used}/${n.connections.max} connections, ${(n.sizeBytes! / 1024 ** 2).toFixed(0)} MiB`
-          : 'reachable'
-        : `UNREACHABLE: ${n.error}`;
-      io.out.write(`  ${n.node}: ${detail}\n`);
-    }
-    for (const f of report.findings)
-      io.out.write(`  ! [${f.code}] ${f.node}: ${f.message}\n      fix: ${f.fix}\n`);
-    if (report.stage)
-      io.out.write(`Stage ${report.stage.number} (${report.stage.name}): ${report.stage.next}.\n`);
-    else if (report.ok) io.out.write('Healthy: nothing over the thresholds.\n');
+  let indexes: IndexRecommendation[];
+  try {
+    indexes = await recommendedIndexes(cwd, values.indexes, values.config);
+  } catch (error) {
+    io.err.write(`drizzle-shard doctor: ${(error as Error).message}\n`);
+    return 2;
   }
+  const largeMb = values['large-table-mb'] ? Number(values['large-table-mb']) : undefined;
+  const sampleSeconds = values['sample-seconds'] ? Number(values['sample-seconds']) : undefined;
+  const report = await runDoctor(shards, largeMb ? { tableBytes: largeMb * 1024 * 1024 } : {}, {
+    indexes,
+    ...(sampleSeconds !== undefined ? { sampleMs: sampleSeconds * 1000 } : {}),
+  });
+  if (values.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else printReport(report, io.out);
   return report.unreachable.length ? 2 : report.ok ? 0 : 1;
 }

@@ -1,11 +1,21 @@
+import type { IndexRecommendation } from '@drizzle-shard/codegen';
 import { redactText } from 'drizzle-shard';
 import postgres, { type Sql } from 'postgres';
 import { type DoctorReport, type Finding, type NodeReport, STAGES } from './findings.ts';
+import { sampleWriteRates, skewFindings } from './fleet-balance.ts';
+import { findMissingIndexes } from './missing-indexes.ts';
 import { DEFAULT_THRESHOLDS, type DoctorThresholds } from './thresholds.ts';
 
 export interface DoctorShard {
   readonly primary: string;
   readonly replicas?: readonly string[];
+}
+
+export interface DoctorOptions {
+  /** The codegen's recommended indexes (indexes.json's `indexes`): missing ones are named with their DDL. */
+  readonly indexes?: readonly IndexRecommendation[];
+  /** How long to watch each primary's WAL position to measure its write rate. Default 2,000 ms. */
+  readonly sampleMs?: number;
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
@@ -17,7 +27,13 @@ async function connect(url: string): Promise<Sql> {
 }
 
 /** Checks one primary (and returns its numbers for fleet-wide checks). */
-async function checkPrimary(sql: Sql, node: string, t: DoctorThresholds, findings: Finding[]) {
+async function checkPrimary(
+  sql: Sql,
+  node: string,
+  t: DoctorThresholds,
+  findings: Finding[],
+  indexes: readonly IndexRecommendation[],
+) {
   const [c] =
     await sql`select count(*) filter (where backend_type = 'client backend')::int as used, current_setting('max_connections')::int as max from pg_stat_activity`;
   const used = c!.used as number;
@@ -63,6 +79,17 @@ async function checkPrimary(sql: Sql, node: string, t: DoctorThresholds, finding
       stage: 7,
       message: `"${r.relname}" (${r.rows} rows) was read by ${r.seq} sequential scans and ${r.idx} index scans`,
       fix: STAGES[7]!.next,
+    });
+  }
+  for (const m of await findMissingIndexes(sql, indexes)) {
+    const from = m.recommendation.sources.map((s) => `${s.file}:${s.line}`).join(', ');
+    findings.push({
+      code: 'MISSING_INDEX',
+      severity: 'warning',
+      node,
+      stage: 7,
+      message: `the recommended index ${m.recommendation.name} on "${m.recommendation.table}" is missing (${m.seqScans} sequential scans of the table so far; wanted by ${from || 'the app'})`,
+      fix: `${m.ddl}; or \`drizzle-shard indexes apply\` for all of them`,
     });
   }
   for (const r of await sql`
@@ -113,49 +140,50 @@ async function checkPrimary(sql: Sql, node: string, t: DoctorThresholds, finding
 export async function runDoctor(
   shards: readonly DoctorShard[],
   thresholds: Partial<DoctorThresholds> = {},
+  options: DoctorOptions = {},
 ): Promise<DoctorReport> {
   const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
   const findings: Finding[] = [];
   const nodes: NodeReport[] = [];
-  const sizes: number[] = [];
-  for (const [index, shard] of shards.entries()) {
-    const node = `shard${index}-primary`;
-    let sql: Sql | undefined;
-    try {
-      sql = await connect(shard.primary);
-      const numbers = await checkPrimary(sql, node, t, findings);
-      nodes.push({ node, reachable: true, ...numbers });
-      sizes.push(numbers.sizeBytes);
-    } catch (error) {
-      nodes.push({ node, reachable: false, error: redactText((error as Error)?.message ?? String(error)) });
-    } finally {
-      await sql?.end({ timeout: 2 });
-    }
-    for (const [r, url] of (shard.replicas ?? []).entries()) {
-      const replica = `shard${index}-replica${r + 1}`;
-      try {
-        const rsql = await connect(url);
-        await rsql.end({ timeout: 2 });
-        nodes.push({ node: replica, reachable: true });
-      } catch (error) {
-        nodes.push({
-          node: replica,
-          reachable: false,
-          error: redactText((error as Error)?.message ?? String(error)),
-        });
+  const describe = (error: unknown) => redactText((error as Error)?.message ?? String(error));
+  const primaries = await Promise.allSettled(shards.map((s) => connect(s.primary)));
+  try {
+    const reachable = primaries.map((p) => (p.status === 'fulfilled' ? p.value : undefined));
+    const writeRates = await sampleWriteRates(reachable, options.sampleMs ?? 2000);
+    const sizes: { shard: number; bytes: number }[] = [];
+    const writes: { shard: number; rate: number }[] = [];
+    for (const [index, shard] of shards.entries()) {
+      const node = `shard${index}-primary`;
+      const primary = primaries[index]!;
+      if (primary.status === 'rejected') {
+        nodes.push({ node, reachable: false, error: describe(primary.reason) });
+      } else {
+        try {
+          const numbers = await checkPrimary(primary.value, node, t, findings, options.indexes ?? []);
+          const writeBytesPerSec = writeRates[index]!;
+          nodes.push({ node, reachable: true, ...numbers, writeBytesPerSec });
+          sizes.push({ shard: index, bytes: numbers.sizeBytes });
+          writes.push({ shard: index, rate: writeBytesPerSec });
+        } catch (error) {
+          nodes.push({ node, reachable: false, error: describe(error) });
+        }
+      }
+      for (const [r, url] of (shard.replicas ?? []).entries()) {
+        const replica = `shard${index}-replica${r + 1}`;
+        try {
+          const rsql = await connect(url);
+          await rsql.end({ timeout: 2 });
+          nodes.push({ node: replica, reachable: true });
+        } catch (error) {
+          nodes.push({ node: replica, reachable: false, error: describe(error) });
+        }
       }
     }
-  }
-  if (sizes.length > 1 && Math.min(...sizes) > 0 && Math.max(...sizes) / Math.min(...sizes) >= t.skew) {
-    const big = sizes.indexOf(Math.max(...sizes));
-    findings.push({
-      code: 'SHARD_SKEW',
-      severity: 'warning',
-      node: 'fleet',
-      stage: 11,
-      message: `shard ${big} holds ${(Math.max(...sizes) / Math.min(...sizes)).toFixed(1)}× the data of the smallest shard`,
-      fix: STAGES[11]!.next,
-    });
+    findings.push(...skewFindings(sizes, writes, t));
+  } finally {
+    await Promise.all(
+      primaries.map((p) => (p.status === 'fulfilled' ? p.value.end({ timeout: 2 }) : undefined)),
+    );
   }
   const unreachable = nodes.filter((n) => !n.reachable).map((n) => n.node);
   const first = findings.map((f) => f.stage).sort((a, b) => a - b)[0];

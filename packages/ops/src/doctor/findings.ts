@@ -6,7 +6,9 @@ export interface Finding {
     | 'REPLICA_LAG'
     | 'SEQ_SCANS'
     | 'LARGE_TABLE'
+    | 'MISSING_INDEX'
     | 'SHARD_SKEW'
+    | 'WRITE_SKEW'
     | 'PREPARED_XACTS'
     | 'INVALID_INDEX';
   readonly severity: 'warning';
@@ -25,6 +27,8 @@ export interface NodeReport {
   readonly connections?: { readonly used: number; readonly max: number };
   readonly sizeBytes?: number;
   readonly commits?: number;
+  /** WAL written per second during the doctor's sample (primaries). */
+  readonly writeBytesPerSec?: number;
 }
 
 export interface DoctorReport {

@@ -12,6 +12,8 @@ export interface DoctorThresholds {
   readonly tableBytes: number;
   /** Largest shard / smallest shard, by data size or commits. Default 1.5. */
   readonly skew: number;
+  /** Write skew is reported only when the busiest shard writes at least this much WAL. Default 256 KiB/s. */
+  readonly writeSkewMinBytesPerSec: number;
 }
 
 export const DEFAULT_THRESHOLDS: DoctorThresholds = {
@@ -22,4 +24,5 @@ export const DEFAULT_THRESHOLDS: DoctorThresholds = {
   seqScans: 50,
   tableBytes: 1024 ** 3,
   skew: 1.5,
+  writeSkewMinBytesPerSec: 256 * 1024,
 };
