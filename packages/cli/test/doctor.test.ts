@@ -9,7 +9,12 @@ import { capture } from './support/capture.ts';
 
 let cluster: Cluster;
 const shardArgs = () =>
-  cluster.shards.flatMap((s) => ['--shard', [s.primary.url, ...s.replicas.map((r) => r.url)].join(',')]);
+  cluster.shards.flatMap((s) => [
+    '--shard',
+    [s.primary.url, ...s.replicas.map((r) => r.url)].join(','),
+    '--pgbouncer',
+    s.primary.pgbouncerUrl!,
+  ]);
 
 async function doctor(extra: string[] = []) {
   const c = capture();
@@ -18,7 +23,12 @@ async function doctor(extra: string[] = []) {
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ shards: 2, replicas: 1, settings: { max_connections: 200 } });
+  cluster = await startCluster({
+    shards: 2,
+    replicas: 1,
+    pgbouncer: { poolSize: 2 },
+    settings: { max_connections: 200 },
+  });
 });
 afterAll(() => cluster?.destroy());
 
@@ -93,6 +103,11 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     while (writing) await writer`insert into bulk select g, repeat('w', 100) from generate_series(1, 1000) g`;
   })();
 
+  // PgBouncer with 2 server connections and 6 clients: 4 wait, then 2 (each less than the kit's
+  // query_wait_timeout of 10 s)
+  const pooled = postgres(cluster.shards[1]!.primary.pgbouncerUrl!, { max: 6, prepare: false });
+  const queued = Promise.all(Array.from({ length: 6 }, () => pooled`select pg_sleep(4)`));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const indexes = path.resolve(
     import.meta.dirname,
     '../../../examples/orders-app/src/generated/indexes.json',
@@ -119,9 +134,12 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
   await writer.end();
   await held;
   await holders.end();
+  await queued;
+  await pooled.end();
   expect(code).toBe(1);
   for (const c of [
     'CONNECTIONS_HIGH',
+    'POOL_WAITING',
     'REPLICA_LAG',
     'SEQ_SCANS',
     'MISSING_INDEX',
@@ -144,6 +162,7 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
   expect(text).toContain(
     'fix: CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_user_id_created_at_desc_idx" ON "orders" ("user_id", "created_at" DESC)',
   );
+  expect(text).toMatch(/\[POOL_WAITING\] shard1-pgbouncer: [24] client\(s\) wait for a server connection/);
   expect(text).toMatch(/\[LARGE_TABLE\] shard0-primary: "events" takes/);
   expect(text).toMatch(
     /\[WRITE_SKEW\] fleet: shard 0 (takes [\d.]+× the writes of shard 1|writes [\d.]+ MiB\/s of WAL while shard 1 writes almost none)/,

@@ -5,11 +5,12 @@ import { type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
 import { type DoctorReport, runDoctor } from '@drizzle-shard/ops';
 import type { Output } from '../output.ts';
 
-export const DOCTOR_HELP = `drizzle-shard doctor --shard PRIMARY_URL[,REPLICA_URL…] [--shard …] [--json]
+export const DOCTOR_HELP = `drizzle-shard doctor --shard PRIMARY_URL[,REPLICA_URL…] [--shard …] [--pgbouncer URL …] [--json]
                      [--indexes indexes.json | --config FILE] [--large-table-mb N] [--sample-seconds N]
 
 Measures every node as the seed did by hand — connections in use vs max_connections, replica lag,
-tables read by sequential scans and the recommended indexes they lack (from \`drizzle-shard
+PgBouncer pools (--pgbouncer, once per shard in shard order: clients waiting for a server
+connection), tables read by sequential scans and the recommended indexes they lack (from \`drizzle-shard
 generate\`'s indexes.json: --indexes, or the config's out folder), the largest tables, data size
 and write rate per shard (skew), prepared transactions left behind, invalid indexes — and says
 which stage of the seed's path the system is at and what to do next. Read-only.
@@ -44,9 +45,11 @@ function printReport(report: DoctorReport, out: Output) {
   const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
   for (const n of report.nodes) {
     const detail = n.reachable
-      ? n.connections
-        ? `${n.connections.used}/${n.connections.max} connections, ${(n.sizeBytes! / 1024 ** 2).toFixed(0)} MiB, ${((n.writeBytesPerSec ?? 0) / 1024).toFixed(0)} KiB/s of WAL`
-        : 'reachable'
+      ? n.pools
+        ? `${n.pools.clientsActive} clients active, ${n.pools.clientsWaiting} waiting; ${n.pools.serversActive} server connections busy, ${n.pools.serversIdle} idle`
+        : n.connections
+          ? `${n.connections.used}/${n.connections.max} connections, ${(n.sizeBytes! / 1024 ** 2).toFixed(0)} MiB, ${((n.writeBytesPerSec ?? 0) / 1024).toFixed(0)} KiB/s of WAL`
+          : 'reachable'
       : paint(color, 31, `UNREACHABLE: ${n.error}`);
     out.write(`  ${n.node}: ${detail}\n`);
   }
@@ -65,6 +68,7 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
     args: [...argv],
     options: {
       shard: { type: 'string', multiple: true },
+      pgbouncer: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       indexes: { type: 'string' },
       config: { type: 'string' },
@@ -81,9 +85,14 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
     io.err.write(`drizzle-shard doctor: give each shard with --shard PRIMARY[,REPLICA…].\n\n${DOCTOR_HELP}`);
     return 2;
   }
-  const shards = values.shard.map((s) => {
+  const bouncers = values.pgbouncer ?? [];
+  if (bouncers.length > values.shard.length) {
+    io.err.write('drizzle-shard doctor: more --pgbouncer than --shard; give them in shard order.\n');
+    return 2;
+  }
+  const shards = values.shard.map((s, i) => {
     const [primary, ...replicas] = s.split(',');
-    return { primary: primary!, replicas };
+    return { primary: primary!, replicas, ...(bouncers[i] ? { pgbouncer: bouncers[i] } : {}) };
   });
   let indexes: IndexRecommendation[];
   try {

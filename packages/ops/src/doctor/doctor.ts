@@ -4,11 +4,14 @@ import postgres, { type Sql } from 'postgres';
 import { type DoctorReport, type Finding, type NodeReport, STAGES } from './findings.ts';
 import { sampleWriteRates, skewFindings } from './fleet-balance.ts';
 import { findMissingIndexes } from './missing-indexes.ts';
+import { checkPgBouncer } from './pgbouncer-pools.ts';
 import { DEFAULT_THRESHOLDS, type DoctorThresholds } from './thresholds.ts';
 
 export interface DoctorShard {
   readonly primary: string;
   readonly replicas?: readonly string[];
+  /** The PgBouncer in front of the primary: its pools are read through the admin console. */
+  readonly pgbouncer?: string;
 }
 
 export interface DoctorOptions {
@@ -164,6 +167,14 @@ export async function runDoctor(
           nodes.push({ node, reachable: true, ...numbers, writeBytesPerSec });
           sizes.push({ shard: index, bytes: numbers.sizeBytes });
           writes.push({ shard: index, rate: writeBytesPerSec });
+        } catch (error) {
+          nodes.push({ node, reachable: false, error: describe(error) });
+        }
+      }
+      if (shard.pgbouncer) {
+        const node = `shard${index}-pgbouncer`;
+        try {
+          nodes.push({ node, reachable: true, pools: await checkPgBouncer(shard.pgbouncer, node, findings) });
         } catch (error) {
           nodes.push({ node, reachable: false, error: describe(error) });
         }

@@ -1,8 +1,11 @@
+import type { PoolSummary } from './pgbouncer-pools.ts';
+
 /** One thing the doctor noticed, with the seed stage it belongs to and the fix. */
 export interface Finding {
   /** Stable code, e.g. `CONNECTIONS_HIGH`. */
   readonly code:
     | 'CONNECTIONS_HIGH'
+    | 'POOL_WAITING'
     | 'REPLICA_LAG'
     | 'SEQ_SCANS'
     | 'LARGE_TABLE'
@@ -27,6 +30,8 @@ export interface NodeReport {
   readonly connections?: { readonly used: number; readonly max: number };
   readonly sizeBytes?: number;
   readonly commits?: number;
+  /** PgBouncer nodes: their pools added up. */
+  readonly pools?: PoolSummary;
   /** WAL written per second during the doctor's sample (primaries). */
   readonly writeBytesPerSec?: number;
 }
