@@ -1,6 +1,8 @@
 import {
   bigint,
+  bigserial,
   integer,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -42,11 +44,42 @@ export const orders = sharded(
   { key: (t) => t.userId },
 );
 
+/** Analytics data (the seed's events and logs): written often, read by reports, archived when old. */
+export const events = sharded(
+  pgTable(
+    'events',
+    {
+      userId: bigint('user_id', { mode: 'number' }).notNull(),
+      id: bigserial('id', { mode: 'number' }).notNull(),
+      kind: text('kind').notNull(),
+      payload: jsonb('payload'),
+      createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    },
+    (t) => [primaryKey({ columns: [t.userId, t.id] })],
+  ),
+  { key: (t) => t.userId },
+);
+
+export const logs = sharded(
+  pgTable(
+    'logs',
+    {
+      userId: bigint('user_id', { mode: 'number' }).notNull(),
+      id: bigserial('id', { mode: 'number' }).notNull(),
+      level: text('level').notNull(),
+      message: text('message').notNull(),
+      createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    },
+    (t) => [primaryKey({ columns: [t.userId, t.id] })],
+  ),
+  { key: (t) => t.userId },
+);
+
 export const countries = reference(
   pgTable('countries', { code: text('code').primaryKey(), name: text('name').notNull() }),
 );
 
-export const schema = { users, orders, countries };
+export const schema = { users, orders, events, logs, countries };
 
 /** DDL applied to every shard by the demo (a real app would run drizzle-kit migrations). */
 export const DDL = `
@@ -54,5 +87,9 @@ create table if not exists users (id bigint primary key, email text not null, na
 create unique index if not exists users_id_email_key on users (id, email);
 create table if not exists orders (id integer not null, user_id bigint not null, status text not null,
   total numeric(12,2) not null, created_at timestamp not null default now(), primary key (user_id, id));
+create table if not exists events (user_id bigint not null, id bigserial not null, kind text not null, payload jsonb,
+  created_at timestamptz not null default now(), primary key (user_id, id));
+create table if not exists logs (user_id bigint not null, id bigserial not null, level text not null, message text not null,
+  created_at timestamptz not null default now(), primary key (user_id, id));
 create table if not exists countries (code text primary key, name text not null);
 `;

@@ -60,5 +60,16 @@ it('a password change on one instance is read back on another through the consis
   // The orders route uses the generated, key-bound helper.
   expect(await (await fetch(`${b}/users/5/orders`)).json()).toEqual([]);
   expect((await fetch(`${b}/nope`)).status).toBe(404);
+  // Each change also wrote an analytics event and a log line, in the same shard transaction.
+  const counts = await Promise.all(
+    cluster.shards.map(async (s) => {
+      const [r] = await runSql<{ events: number; logs: number }[]>(
+        s.primary.url,
+        "select (select count(*)::int from events where user_id = 5 and kind = 'password_changed') as events, (select count(*)::int from logs where user_id = 5) as logs",
+      );
+      return r!;
+    }),
+  );
+  expect(counts.filter((c) => c.events > 0)).toEqual([{ events: 20, logs: 20 }]);
   expect((await fetch(`${a}/users/5/password`, { method: 'POST', body: '{}' })).status).toBe(400);
 });

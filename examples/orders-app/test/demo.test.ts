@@ -36,6 +36,11 @@ describe('pnpm demo --scale tiny', () => {
     expect(out).toMatch(/Limit > Index Scan \(orders_user_id_created_at_desc_idx\)/);
     const [, , slow, fast] = summaryRow(out, '4. Recommended index');
     expect(Number.parseFloat(fast!)).toBeLessThan(Number.parseFloat(slow!));
+    // 5: the old half of the events moves to the archive, verified; the report agrees.
+    expect(out).toMatch(/archived rows, verified per batch .*│\s+\d+ in \d+ batches/);
+    expect(out).toMatch(/report equal on both .*│\s+yes/);
+    const [, , bigger, smaller] = summaryRow(out, '5. Analytics offload');
+    expect(Number.parseFloat(smaller!)).toBeLessThan(Number.parseFloat(bigger!));
     // 6: both throughputs measured.
     const [, , one, four] = summaryRow(out, '6. Sharding');
     expect(one).toMatch(/^\d+\/s$/);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { eq } from 'drizzle-orm';
 import type { ShardedDatabase } from 'drizzle-shard';
 import { ordersOf } from '../generated/helpers.ts';
+import { changePassword } from '../queries.ts';
 import { type schema, users } from '../schema.ts';
 
 /** The header that carries read-your-writes between requests (and API instances). */
@@ -15,7 +16,7 @@ const routes: Record<string, Handler> = {
   'POST /users/:id/password': async (db, id, body) => {
     const passwordHash = String((body as { passwordHash?: unknown })?.passwordHash ?? '');
     if (!passwordHash) throw Object.assign(new Error('passwordHash is required'), { status: 400 });
-    await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+    await changePassword(db, id, passwordHash);
     return { ok: true };
   },
 };

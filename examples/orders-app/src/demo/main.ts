@@ -7,6 +7,7 @@ import { DDL, schema } from '../schema.ts';
 import { basics } from './basics.ts';
 import { printStage, printSummary, type StageResult } from './report.ts';
 import { SCALES } from './scale.ts';
+import { analyticsOffloadStage } from './stages/analytics-offload.ts';
 import { connectionStage } from './stages/connections.ts';
 import { indexStage } from './stages/index-stage.ts';
 import { replicaStage } from './stages/replicas.ts';
@@ -68,8 +69,9 @@ async function main(): Promise<void> {
   await stage("4. The seed's slow query and the index `drizzle-shard generate` recommends", () =>
     indexStage(cluster!, scale),
   );
-  log(
-    '\n5. Analytics offload: `drizzle-shard archive` is not built yet (planned), so this stage is skipped.',
+  await stage(
+    '5. Analytics offload: events older than 90 days into a DuckDB archive (`drizzle-shard archive`)',
+    () => analyticsOffloadStage(cluster!, scale, log),
   );
   await cluster.destroy();
   cluster = undefined;

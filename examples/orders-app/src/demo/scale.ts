@@ -10,6 +10,8 @@ export interface DemoScale {
   /** Orders in the index stage, and how many belong to the one hot user (stage 4). */
   readonly orders: number;
   readonly hotUserOrders: number;
+  /** Analytics events over all shards, about half older than 90 days (stage 5). */
+  readonly events: number;
   /** Seconds of write load per configuration (stage 6). */
   readonly writeSeconds: number;
 }
@@ -22,6 +24,7 @@ export const SCALES: Record<DemoScale['name'], DemoScale> = {
     staleTrials: 30,
     orders: 20_000,
     hotUserOrders: 2_000,
+    events: 20_000,
     writeSeconds: 1,
   },
   small: {
@@ -31,6 +34,7 @@ export const SCALES: Record<DemoScale['name'], DemoScale> = {
     staleTrials: 200,
     orders: 300_000,
     hotUserOrders: 10_000,
+    events: 200_000,
     writeSeconds: 3,
   },
   medium: {
@@ -40,6 +44,7 @@ export const SCALES: Record<DemoScale['name'], DemoScale> = {
     staleTrials: 1_000,
     orders: 1_000_000,
     hotUserOrders: 20_000,
+    events: 1_000_000,
     writeSeconds: 8,
   },
 };

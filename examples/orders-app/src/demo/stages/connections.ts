@@ -16,7 +16,7 @@ async function burst(url: string, clients: number, pgbouncer: boolean) {
         ...(pgbouncer ? { prepare: false } : {}),
       });
       try {
-        await sql`select pg_sleep(0.2)`;
+        await sql`select pg_sleep(1)`;
         done++;
       } catch {
         errors++;
