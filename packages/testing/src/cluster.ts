@@ -36,16 +36,9 @@ function validate(
   return { backend, shards, replicas };
 }
 
-async function createHost(backend: 'local' | 'docker', options: ClusterOptions, needsReplicas: boolean) {
+async function createHost(backend: 'local' | 'docker', options: ClusterOptions) {
   if (backend === 'docker') return DockerHost.create(options.image);
-  const binaries = findPostgresBinaries();
-  if (needsReplicas && !binaries.hasBaseBackup) {
-    throw new TestKitError(
-      'KIT_BINARIES_NOT_FOUND',
-      `Replicas need pg_basebackup, which ${binaries.binDir} (${binaries.source}) lacks. Install PostgreSQL server packages (Debian: postgresql-15) or set PG_BIN.`,
-    );
-  }
-  return LocalHost.create(binaries.binDir);
+  return LocalHost.create(findPostgresBinaries().binDir);
 }
 
 /** Hands out ports: consecutive from `basePort` (each checked), or free ones. */
@@ -101,7 +94,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       'cpuQuota works with the local backend only (cgroups of this machine).',
     );
   }
-  const host = await createHost(backend, options, replicas > 0);
+  const host = await createHost(backend, options);
   const group = basename(host.dataRoot); // drizzle-shard-XXXXXX: unique per cluster
   const members: Member[] = layout.map((l) => {
     const quota = options.cpuQuota !== undefined ? new CpuQuota(group, l.id, options.cpuQuota) : undefined;

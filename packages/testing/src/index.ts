@@ -4,4 +4,4 @@ export { TestKitError, type TestKitErrorCode } from './errors.ts';
 export { DEFAULT_DOCKER_IMAGE, dockerUnavailableReason } from './host/docker-host.ts';
 export { runSql, waitForPort } from './node-sql.ts';
 export type { PgBouncerOptions } from './pgbouncer/pgbouncer.ts';
-export { findPostgresBinaries, type PostgresBinaries } from './postgres/binaries.ts';
+export { embeddedPostgresBinDir, findPostgresBinaries, type PostgresBinaries } from './postgres/binaries.ts';

@@ -40,6 +40,7 @@ export async function dockerUnavailableReason(image = DEFAULT_DOCKER_IMAGE): Pro
 export class DockerHost implements NodeHost {
   readonly backend = 'docker' as const;
   readonly binDir = '/usr/lib/postgresql/15/bin';
+  readonly hasBaseBackup = true;
   readonly dataRoot = '/var/lib/drizzle-shard';
 
   private constructor(

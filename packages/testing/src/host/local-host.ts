@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +22,16 @@ async function postgresOwner(): Promise<Owner | undefined> {
 /** Runs PostgreSQL processes on this machine, under a fresh folder in the OS temp dir. */
 export class LocalHost implements NodeHost {
   readonly backend = 'local' as const;
+  readonly hasBaseBackup: boolean;
 
   private constructor(
     readonly binDir: string,
     readonly dataRoot: string,
     private readonly owner: Owner | undefined,
     private readonly reaper: Reaper,
-  ) {}
+  ) {
+    this.hasBaseBackup = existsSync(join(binDir, 'pg_basebackup'));
+  }
 
   static async create(binDir: string): Promise<LocalHost> {
     const owner = await postgresOwner();

