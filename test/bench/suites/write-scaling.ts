@@ -1,19 +1,19 @@
 import { type Cluster, runSql } from '@drizzle-shard/testing';
 import { type ShardedDatabase, shardedDrizzle } from 'drizzle-shard';
 import {
+  CONNECTIONS_PER_SERVER,
   CPU_PER_SERVER,
   fixedSizeCluster,
+  WRITERS,
 } from '../../../examples/orders-app/src/demo/stages/write-scaling.ts';
 import { DDL, orders, schema } from '../../../examples/orders-app/src/schema.ts';
 import { interleave } from '../harness/interleave.ts';
 import type { Suite } from './context.ts';
 
-const WRITERS = 16;
-
 /**
- * Write throughput 1 → 2 → 4 shards under the same client load (16 concurrent writers of
- * single-row orders), each server a fixed-size machine (0.15 CPU via cgroups where available, so the load generator is not the limit).
- * Time per op at 16 in flight is 1/throughput, so time ratios are inverse throughput ratios.
+ * Write throughput 1 → 2 → 4 shards under the same client load (WRITERS concurrent writers of
+ * single-row orders, CONNECTIONS_PER_SERVER connections to each server), each server a fixed-size machine (0.15 CPU via cgroups where available, so the load generator is not the limit).
+ * Time per op at WRITERS in flight is 1/throughput, so time ratios are inverse throughput ratios.
  */
 export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
   const clusters: Cluster[] = [];
@@ -28,7 +28,7 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
     const db = shardedDrizzle({
       schema,
       shards: cluster.shards.map((s) => ({ primary: s.primary.url })),
-      pool: { max: Math.ceil(WRITERS / shards) + 1, onnotice: () => {} },
+      pool: { max: CONNECTIONS_PER_SERVER, onnotice: () => {} },
     });
     dbs.push(db);
     let id = 0;
@@ -43,7 +43,7 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
       { name: '2 shards', op: await open(2) },
       { name: '4 shards', op: await open(4) },
     ];
-    log('write scaling: 16 writers per variant');
+    log(`write scaling: ${WRITERS} writers per variant`);
     const results = await interleave(variants, {
       ...rounds,
       concurrency: WRITERS,
