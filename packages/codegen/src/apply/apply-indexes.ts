@@ -170,7 +170,8 @@ async function applyOnShard(
   const indexes: IndexApplyResult[] = [];
   let sql: postgres.Sql | undefined;
   try {
-    let unreachable: IndexApplyFailure | undefined;
+    // Set when nothing can be built on this shard (unreachable, or blocked by prepared transactions).
+    let shardFailure: IndexApplyFailure | undefined;
     try {
       // max 1 and simple queries: CONCURRENTLY refuses to run inside a transaction block.
       sql = postgres(primary.url, {
@@ -181,8 +182,9 @@ async function applyOnShard(
         connection: { application_name: APPLY_APPLICATION_NAME },
       });
       await sql.unsafe('select 1');
+      shardFailure = await preparedTransactionsBlocking(sql, primary.shard);
     } catch (error) {
-      unreachable = failure(
+      shardFailure = failure(
         'CODEGEN_INDEX_SHARD_UNREACHABLE',
         `Shard ${primary.shard} primary (${redactUrl(primary.url)}) is unreachable: ${describe(error)}`,
         error,
@@ -191,8 +193,8 @@ async function applyOnShard(
     for (const plan of plans) {
       const start = performance.now();
       emit({ shard: primary.shard, index: plan.rec.name, state: 'start', elapsedMs: 0 });
-      const result = unreachable
-        ? { failed: unreachable }
+      const result = shardFailure
+        ? { failed: shardFailure }
         : await applyOne(sql!, plan, primary.shard, retries);
       const elapsedMs = performance.now() - start;
       if ('failed' in result) {
@@ -390,6 +392,24 @@ function conflictOf(
   return failure(
     'CODEGEN_INDEX_NAME_CONFLICT',
     `${taken} another ${state.unique ? 'unique ' : ''}${state.partial ? 'partial/expression ' : ''}index on ${JSON.stringify(state.table)} (${shown}); it was left alone. Rename or drop it.`,
+  );
+}
+
+/**
+ * A prepared transaction never ends by itself, and CREATE INDEX CONCURRENTLY waits for every
+ * transaction that could see the table: the build would hang. Refused up front instead.
+ */
+async function preparedTransactionsBlocking(
+  sql: postgres.Sql,
+  shard: number,
+): Promise<IndexApplyFailure | undefined> {
+  const left = await sql.unsafe<{ gid: string; prepared: string }[]>(
+    'select gid, prepared::text from pg_prepared_xacts where database = current_database() order by prepared',
+  );
+  if (left.length === 0) return undefined;
+  return failure(
+    'CODEGEN_INDEX_BLOCKED_BY_PREPARED_XACT',
+    `Shard ${shard} has ${left.length} prepared transaction(s) left behind (${left.map((x) => `'${x.gid}' since ${x.prepared}`).join(', ')}); CREATE INDEX CONCURRENTLY would wait for them forever. Finish them first (db.recoverPreparedTransactions(), or COMMIT/ROLLBACK PREPARED), then run again.`,
   );
 }
 

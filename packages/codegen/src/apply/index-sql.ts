@@ -12,6 +12,8 @@ export type ApplyIndexErrorCode =
   | 'CODEGEN_APPLY_OPTIONS_INVALID'
   /** The shard's primary could not be reached; nothing was done there. */
   | 'CODEGEN_INDEX_SHARD_UNREACHABLE'
+  /** Prepared transactions are left on the shard: CREATE INDEX CONCURRENTLY would wait for them forever. */
+  | 'CODEGEN_INDEX_BLOCKED_BY_PREPARED_XACT'
   /** `CREATE INDEX CONCURRENTLY` (or the drop of an invalid leftover) raised an error. */
   | 'CODEGEN_INDEX_BUILD_FAILED'
   /** The index exists but stays INVALID after every allowed rebuild. */

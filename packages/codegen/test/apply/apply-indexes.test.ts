@@ -256,6 +256,24 @@ describe('applyIndexes on a real 2-shard fleet', () => {
     expect(JSON.stringify(report)).not.toContain('s3cret-pw');
   });
 
+  it('refuses a shard holding a prepared transaction instead of waiting for it forever', async () => {
+    await onEveryShard('create table audit (id bigint primary key, note text)');
+    await runSql(
+      primaries[1]!.url,
+      "begin; insert into audit values (1, 'x'); prepare transaction 'left-behind'",
+    );
+    try {
+      const report = await applyIndexes([rec('audit', 'audit_note_idx', [['note', 'asc']])], primaries);
+      expect(outcomes(report)).toEqual({ '0:audit_note_idx': 'created', '1:audit_note_idx': 'failed' });
+      const error = report.shards[1]!.indexes[0]!.error!;
+      expect(error.code).toBe('CODEGEN_INDEX_BLOCKED_BY_PREPARED_XACT');
+      expect(error.message).toContain("'left-behind'");
+      expect(await indexRow(primaries[1]!.url, 'audit_note_idx')).toBeUndefined();
+    } finally {
+      await runSql(primaries[1]!.url, "rollback prepared 'left-behind'");
+    }
+  });
+
   it('leaves alone an index of the same name with another definition', async () => {
     await onEveryShard('create table invoices (id bigint primary key, customer_id bigint, due date)');
     await onEveryShard('create index invoices_customer_due_idx on invoices (customer_id)');
