@@ -21,3 +21,11 @@ export {
   type ShardTarget,
 } from './migrate/migrate-shards.ts';
 export { type MigrateStatus, migrateStatus, type ShardStatus } from './migrate/migrate-status.ts';
+export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
+export { type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
+export { checkSourceVersion } from './split/preflight.ts';
+export { syncStates, type TargetSyncState } from './split/replication.ts';
+export { openSplit, type SplitConnections, type StartOptions, startSplit } from './split/split.ts';
+export { SplitError, type SplitErrorCode } from './split/split-error.ts';
+export type { SplitPlan, SplitTable } from './split/split-plan.ts';
+export { type VerifyProblem, type VerifyReport, verifySplit } from './split/verify.ts';

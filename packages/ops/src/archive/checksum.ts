@@ -28,15 +28,26 @@ function canonical(column: ArchiveColumn, dialect: Dialect): string {
   return dialect === 'postgres' ? `${c}::text` : `CAST(${c} AS VARCHAR)`;
 }
 
-/** `select count(*), checksum` over `from` (a FROM clause with its WHERE). */
-export function checksumQuery(columns: readonly ArchiveColumn[], from: string, dialect: Dialect): string {
+/**
+ * `select count(*), checksum` over `from` (a FROM clause with its WHERE); with `groupBy` (trusted
+ * SQL), one row per group, the group's value as `unit`.
+ */
+export function checksumQuery(
+  columns: readonly ArchiveColumn[],
+  from: string,
+  dialect: Dialect,
+  groupBy?: string,
+): string {
   const row = `concat_ws(chr(31), ${columns.map((c) => `coalesce(${canonical(c, dialect)}, chr(30))`).join(', ')})`;
   const hashed =
     dialect === 'postgres'
       ? `('x' || substr(md5(${row}), 1, 15))::bit(60)::bigint`
       : `CAST('0x' || substr(md5(${row}), 1, 15) AS BIGINT)`;
   const asText = dialect === 'postgres' ? 'text' : 'VARCHAR';
-  return `select count(*) as rows, CAST(coalesce(sum(${hashed}), 0) AS ${asText}) as sum from ${from}`;
+  const totals = `count(*) as rows, CAST(coalesce(sum(${hashed}), 0) AS ${asText}) as sum`;
+  return groupBy
+    ? `select ${groupBy} as unit, ${totals} from ${from} group by 1`
+    : `select ${totals} from ${from}`;
 }
 
 export const sameChecksum = (a: BatchChecksum, b: BatchChecksum) => a.rows === b.rows && a.sum === b.sum;

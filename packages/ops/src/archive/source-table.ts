@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { ArchiveError } from './archive-error.ts';
 
 /** How a column's values are compared between PostgreSQL and the store. */
@@ -55,8 +55,8 @@ export function storeTypeOf(pgType: string): { storeType: string; compareAs: Com
   return { storeType: 'VARCHAR', compareAs: 'text' };
 }
 
-/** Reads a table's columns and primary key from one shard's catalog. */
-async function readTable(sql: Sql, qualified: string) {
+/** Reads a table's columns and primary key from one server's catalog (undefined: no such table). */
+export async function readTable(sql: Sql | TransactionSql, qualified: string) {
   const [rel] = await sql`select to_regclass(${qualified})::oid as oid`;
   if (!rel?.oid) return undefined;
   const columns = await sql<{ name: string; type: string }[]>`
@@ -131,4 +131,13 @@ export async function describeSourceTable(
     timeColumn: time,
     columns: first.columns.map((c) => ({ name: c.name, pgType: c.type, ...storeTypeOf(c.type) })),
   };
+}
+
+/** A table's columns as the checksum compares them, from one server's catalog. */
+export async function checksumColumns(
+  sql: Sql | TransactionSql,
+  table: string,
+): Promise<ArchiveColumn[] | undefined> {
+  const t = await readTable(sql, table);
+  return t?.columns.map((c) => ({ name: c.name, pgType: c.type, ...storeTypeOf(c.type) }));
 }

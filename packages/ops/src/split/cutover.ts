@@ -1,0 +1,229 @@
+import { redactText } from 'drizzle-shard';
+import type { Sql, TransactionSql } from 'postgres';
+import { connectForSplit } from './connect.ts';
+
+type Runner = Sql | TransactionSql;
+
+import { quoteIdent } from '../archive/checksum.ts';
+import { type FleetMapFile, writeFleetMap } from './map-file.ts';
+import { dropReplication, syncStates } from './replication.ts';
+import { SplitError } from './split-error.ts';
+import { livesOn, MARKER_TABLE, type SplitPlan, tableSql } from './split-plan.ts';
+import { type VerifyReport, verifySplit } from './verify.ts';
+
+export interface CutoverReport {
+  /** How long writes to the split tables were blocked on the source, in ms. */
+  readonly pauseMs: number;
+  /** The map the app now reads. */
+  readonly map: FleetMapFile;
+  /** Full per-bucket verification, source (now read-only) against the targets as of the cutover. */
+  readonly verify: VerifyReport;
+}
+
+const MARKER_ID = -1;
+
+interface HeldSnapshot {
+  readonly tx: TransactionSql;
+  close(): Promise<void>;
+}
+
+/**
+ * A REPEATABLE READ transaction on its own connection, its snapshot taken now and held until
+ * `close()`: verification reads the target as it was at the cutover while the app writes on.
+ */
+async function holdSnapshot(url: string): Promise<HeldSnapshot> {
+  const sql = connectForSplit(url);
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  let taken!: (tx: TransactionSql) => void;
+  const started = new Promise<TransactionSql>((resolve) => {
+    taken = resolve;
+  });
+  const outcome = sql.begin('isolation level repeatable read read only', async (tx) => {
+    await tx.unsafe(`select count(*) from ${MARKER_TABLE}`); // the snapshot is taken here
+    taken(tx);
+    await finished;
+  });
+  const tx = await Promise.race([
+    started,
+    outcome.then(() => {
+      throw new Error('the snapshot transaction ended early');
+    }),
+  ]);
+  return {
+    tx,
+    close: async () => {
+      finish();
+      await outcome.catch(() => {});
+      await sql.end({ timeout: 2 });
+    },
+  };
+}
+
+async function count(sql: Runner, table: string): Promise<number> {
+  const [r] = await sql.unsafe(`select count(*)::float8 as n from ${tableSql(table)}`);
+  return Number(r!.n);
+}
+
+/** Waits until every target has applied the marker row written at `at` (so everything before it). */
+async function waitForMarker(targets: readonly Sql[], at: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const [shard, sql] of targets.entries()) {
+    for (;;) {
+      const [m] = await sql.unsafe(`select at::text as at from ${MARKER_TABLE} where shard = ${MARKER_ID}`);
+      if (m?.at === at) break;
+      if (Date.now() > deadline) {
+        throw new SplitError(
+          'SPLIT_NOT_READY',
+          `Target shard ${shard} did not catch up within ${timeoutMs} ms; writes were let through again and nothing changed. Check \`split status\` and retry.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/** Counts per table on the locked source against the targets; any difference aborts the cutover. */
+async function checkCounts(plan: SplitPlan, source: Runner, targets: readonly Sql[]): Promise<void> {
+  for (const table of plan.tables) {
+    const want = await count(source, table.name);
+    const got = await Promise.all(targets.map((t) => count(t, table.name)));
+    const bad =
+      table.kind === 'sharded'
+        ? got.reduce((a, b) => a + b, 0) !== want
+        : got.some((n, shard) => (livesOn(table, shard) ? n !== want : n !== 0));
+    if (bad) {
+      throw new SplitError(
+        'SPLIT_VERIFY_FAILED',
+        `"${table.name}" has ${want} rows on the source but ${got.join(' + ')} on the targets after catching up; the cutover was abandoned and writes go to the source again. Run \`split verify\` to see which buckets differ.`,
+      );
+    }
+  }
+}
+
+/** Moves every sequence of the split's tables on every target past the source's value. */
+async function carrySequences(plan: SplitPlan, source: Runner, targets: readonly Sql[]): Promise<void> {
+  const seqs = await source<{ seq: string }[]>`
+    select d.objid::regclass::text as seq from pg_depend d
+    join pg_class c on c.oid = d.objid and c.relkind = 'S'
+    where d.refobjid = any(${plan.tables.map((t) => t.name)}::regclass[]) and d.deptype in ('a', 'i')`;
+  for (const { seq } of seqs) {
+    const [v] = await source.unsafe(`select last_value::text as last, is_called as called from ${seq}`);
+    for (const t of targets)
+      await t`select setval(${seq}::regclass, ${v!.last as string}::bigint, ${v!.called as boolean})`;
+  }
+}
+
+/**
+ * The switch from the source to the shards, with writes blocked for as short as possible:
+ * 1. lock the split tables on the source against writes (reads go on), write a marker row and
+ *    wait until every target has applied it (so every earlier commit);
+ * 2. compare row counts, carry sequences over, open a snapshot on every target;
+ * 3. write the next map version (`sharded`), freeze the source (read-only for new sessions, a
+ *    trigger refusing writes from open ones), then release the lock;
+ * 4. verify every bucket (counts and checksums) against the frozen source and the targets'
+ *    snapshots, and end the replication. The source is never changed otherwise: `split
+ *    rollback` points the map back to it.
+ */
+export async function cutover(
+  plan: SplitPlan,
+  source: Sql,
+  marker: Sql,
+  targets: readonly Sql[],
+  mapFile: string,
+  { catchUpTimeoutMs = 30_000 } = {},
+): Promise<CutoverReport> {
+  const states = await syncStates(plan, source, targets);
+  const pending = states.filter((s) => !s.ready);
+  if (pending.length) {
+    throw new SplitError(
+      'SPLIT_NOT_READY',
+      `Targets ${pending.map((s) => s.shard).join(', ')} are still copying; run \`drizzle-shard split\` until it says every target is ready.`,
+    );
+  }
+  const snapshots: HeldSnapshot[] = [];
+  let pauseMs = 0;
+  let map: FleetMapFile | undefined;
+  try {
+    await source.begin(async (tx) => {
+      await tx.unsafe(`lock table ${plan.tables.map((t) => tableSql(t.name)).join(', ')} in exclusive mode`);
+      const paused = performance.now();
+      const [m] = await marker.unsafe(
+        `insert into ${MARKER_TABLE} (shard, at) values (${MARKER_ID}, clock_timestamp())
+         on conflict (shard) do update set at = excluded.at returning at::text as at`,
+      );
+      await waitForMarker(targets, m!.at as string, catchUpTimeoutMs);
+      await checkCounts(plan, tx, targets);
+      await carrySequences(plan, tx, targets);
+      for (const url of plan.targets) snapshots.push(await holdSnapshot(url));
+      map = writeFleetMap(mapFile, {
+        mode: 'sharded',
+        source: plan.source,
+        shards: plan.targets,
+        map: plan.map.toJSON(),
+      });
+      const [db] = await tx`select current_database() as name`;
+      await tx.unsafe(
+        `alter database ${quoteIdent(db!.name as string)} set default_transaction_read_only = on`,
+      );
+      await tx`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and backend_type = 'client backend'
+          and pid <> pg_backend_pid() and application_name <> 'drizzle-shard-split'`;
+      pauseMs = performance.now() - paused;
+    });
+    const verify = await verifySplit(
+      plan,
+      source,
+      snapshots.map((s) => s.tx),
+    );
+    return { pauseMs, map: map!, verify };
+  } catch (error) {
+    if (error instanceof SplitError) throw error;
+    throw new SplitError('SPLIT_NOT_READY', `Cutover failed: ${redactText((error as Error).message)}`);
+  } finally {
+    await Promise.all(snapshots.map((s) => s.close()));
+    if (map) await dropReplication(plan, source, targets);
+  }
+}
+
+const GUARD = 'drizzle_split_moved';
+
+/**
+ * Stops writes to the split tables on the source for good (until a rollback): new sessions start
+ * read-only, and a statement trigger on each table refuses writes from sessions already open
+ * (including those now waiting on the cutover's lock), with a message naming the map version.
+ * Sessions are not killed: their next write fails cleanly and the app's retry reads the new map.
+ */
+async function freezeSource(plan: SplitPlan, tx: TransactionSql, version: number): Promise<void> {
+  const [db] = await tx`select current_database() as name`;
+  await tx.unsafe(`alter database ${quoteIdent(db!.name as string)} set default_transaction_read_only = on`);
+  await tx.unsafe(`create or replace function ${GUARD}() returns trigger language plpgsql as $$
+    begin
+      raise exception 'table % moved to shards by drizzle-shard split (fleet map version ${version}); reload the map', tg_table_name
+        using errcode = '25006';
+    end $$`);
+  for (const t of plan.tables) {
+    await tx.unsafe(
+      `create trigger ${GUARD} before insert or update or delete or truncate on ${tableSql(t.name)} for each statement execute function ${GUARD}()`,
+    );
+  }
+}
+
+/** Points the app back at the source (a new map version) and makes the source writable again. */
+export async function rollback(plan: SplitPlan, source: Sql, mapFile: string): Promise<FleetMapFile> {
+  await source.begin('read write', async (tx) => {
+    const [db] = await tx`select current_database() as name`;
+    await tx.unsafe(`alter database ${quoteIdent(db!.name as string)} reset default_transaction_read_only`);
+    for (const t of plan.tables) await tx.unsafe(`drop trigger if exists ${GUARD} on ${tableSql(t.name)}`);
+    await tx.unsafe(`drop function if exists ${GUARD}()`);
+  });
+  return writeFleetMap(mapFile, {
+    mode: 'single',
+    source: plan.source,
+    shards: plan.targets,
+    map: plan.map.toJSON(),
+  });
+}

@@ -1,0 +1,79 @@
+import { redactText, redactUrl } from 'drizzle-shard';
+import type { Sql } from 'postgres';
+import { readTable } from '../archive/source-table.ts';
+import { SplitError } from './split-error.ts';
+import { replicationName, type SplitPlan, tableSql } from './split-plan.ts';
+
+const MIN_VERSION = 150000;
+
+/** PostgreSQL 15 added publication row filters, which the online catch-up relies on. */
+export function checkSourceVersion(versionNum: number, walLevel: string): void {
+  if (versionNum < MIN_VERSION) {
+    throw new SplitError(
+      'SPLIT_SOURCE_UNSUPPORTED',
+      `The source runs PostgreSQL ${Math.floor(versionNum / 10000)}; an online split needs 15 or newer (publication row filters). Upgrade the source first.`,
+    );
+  }
+  if (walLevel !== 'logical') {
+    throw new SplitError(
+      'SPLIT_SOURCE_UNSUPPORTED',
+      `The source has wal_level = ${walLevel}; an online split needs wal_level = logical (set it and restart the source).`,
+    );
+  }
+}
+
+async function reachable(sql: Sql, what: string, url: string): Promise<void> {
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    throw new SplitError(
+      'SPLIT_BAD_INPUT',
+      `Cannot connect to ${what} (${redactUrl(url)}): ${redactText((error as Error).message)}. Nothing was changed.`,
+    );
+  }
+}
+
+/**
+ * Everything that can be checked before any data moves: both ends reachable, the source new
+ * enough, every table present with a primary key and its shard key column, and every target
+ * either empty or already this split's subscriber (a resumed run).
+ */
+export async function preflight(plan: SplitPlan, source: Sql, targets: readonly Sql[]): Promise<void> {
+  await reachable(source, 'the source', plan.source);
+  for (const [i, t] of targets.entries()) await reachable(t, `target shard ${i}`, plan.targets[i]!);
+  const [v] =
+    await source`select current_setting('server_version_num')::int as v, current_setting('wal_level') as wal`;
+  checkSourceVersion(v!.v as number, v!.wal as string);
+  for (const table of plan.tables) {
+    const shape = await readTable(source, table.name);
+    if (!shape)
+      throw new SplitError('SPLIT_BAD_INPUT', `Table "${table.name}" does not exist on the source.`);
+    if (shape.key.length === 0) {
+      throw new SplitError(
+        'SPLIT_BAD_INPUT',
+        `Table "${table.name}" has no primary key; logical replication needs one to carry updates and deletes. Add one first.`,
+      );
+    }
+    if (table.kind === 'sharded' && !shape.columns.some((c) => c.name === table.keyColumn)) {
+      throw new SplitError(
+        'SPLIT_BAD_INPUT',
+        `Table "${table.name}" has no column "${table.keyColumn}", its shard key in the schema. Fix the schema annotation or the table.`,
+      );
+    }
+  }
+  for (const [i, t] of targets.entries()) {
+    const [sub] =
+      await t`select count(*)::int as n from pg_subscription where subname = ${replicationName(i)}`;
+    if (sub!.n > 0) continue; // this split's own subscriber: a resumed run
+    for (const table of plan.tables) {
+      if (!(await readTable(t, table.name))) continue;
+      const [rows] = await t.unsafe(`select exists (select 1 from ${tableSql(table.name)}) as any`);
+      if (rows!.any) {
+        throw new SplitError(
+          'SPLIT_TARGET_NOT_EMPTY',
+          `Target shard ${i} (${redactUrl(plan.targets[i]!)}) already has rows in "${table.name}". Split into empty databases only; nothing was changed.`,
+        );
+      }
+    }
+  }
+}

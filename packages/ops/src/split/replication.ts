@@ -1,0 +1,110 @@
+import type { Sql } from 'postgres';
+import { quoteLiteral } from '../archive/checksum.ts';
+import { livesOn, MARKER_TABLE, replicationName, type SplitPlan, tableSql } from './split-plan.ts';
+
+/**
+ * One publication per target on the source, each table filtered to the rows that target owns
+ * (PostgreSQL ≥ 15 row filters on the shard function: the same SQL the shard map checks with),
+ * reference tables whole, unsharded tables only to the home shard, plus the marker table.
+ */
+export async function ensurePublications(plan: SplitPlan, source: Sql): Promise<void> {
+  for (const shard of plan.targets.keys()) {
+    const name = replicationName(shard);
+    const [exists] = await source`select count(*)::int as n from pg_publication where pubname = ${name}`;
+    if (exists!.n > 0) continue;
+    const tables = plan.tables
+      .filter((t) => livesOn(t, shard))
+      .map((t) =>
+        t.kind === 'sharded'
+          ? `${tableSql(t.name)} where (${plan.map.ownsSql(`"${t.keyColumn}"`, t.keyKind!, shard)})`
+          : tableSql(t.name),
+      );
+    await source.unsafe(`create publication ${name} for table ${[...tables, MARKER_TABLE].join(', ')}`);
+  }
+}
+
+/**
+ * One subscription per target, copying its rows first (PostgreSQL's table sync: COPY under the
+ * slot's snapshot, so the copy and the change stream meet with no gap and no overlap) and then
+ * applying the source's changes as they commit. An existing subscription is left running.
+ */
+export async function ensureSubscriptions(plan: SplitPlan, targets: readonly Sql[]): Promise<void> {
+  for (const [shard, sql] of targets.entries()) {
+    const name = replicationName(shard);
+    const [exists] = await sql`select count(*)::int as n from pg_subscription where subname = ${name}`;
+    if (exists!.n > 0) continue;
+    await sql.unsafe(
+      `create subscription ${name} connection ${quoteLiteral(libpqUrl(plan.source))} publication ${name}
+       with (copy_data = true, slot_name = ${quoteLiteral(name)})`,
+    );
+  }
+}
+
+/** The source URL as libpq takes it (postgres.js accepts options libpq does not know). */
+function libpqUrl(url: string): string {
+  const u = new URL(url);
+  for (const key of [...u.searchParams.keys()]) {
+    if (!['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options'].includes(key))
+      u.searchParams.delete(key);
+  }
+  return u.toString();
+}
+
+export interface TargetSyncState {
+  readonly shard: number;
+  /** Per table: i (init), d (copying), f/s (finishing), r (ready: streaming). */
+  readonly tables: Readonly<Record<string, string>>;
+  /** Rows copied so far by table syncs still running, per table. */
+  readonly copying: Readonly<Record<string, number>>;
+  /** WAL bytes the target has not confirmed yet (source side). */
+  readonly lagBytes: number;
+  readonly ready: boolean;
+}
+
+/** Where each target's copy and catch-up stand. */
+export async function syncStates(
+  plan: SplitPlan,
+  source: Sql,
+  targets: readonly Sql[],
+): Promise<TargetSyncState[]> {
+  const states: TargetSyncState[] = [];
+  for (const [shard, sql] of targets.entries()) {
+    const name = replicationName(shard);
+    const rows = await sql<{ table: string; state: string; suboid: number }[]>`
+      select c.relname as table, r.srsubstate as state, s.oid::int as suboid
+      from pg_subscription s join pg_subscription_rel r on r.srsubid = s.oid join pg_class c on c.oid = r.srrelid
+      where s.subname = ${name}`;
+    const tables = Object.fromEntries(
+      rows.filter((r) => r.table !== MARKER_TABLE).map((r) => [r.table, r.state]),
+    );
+    const copying: Record<string, number> = {};
+    if (rows.length) {
+      // Table-sync walsenders are named pg_<subscription oid>_sync_<relid>_<system id>.
+      for (const p of await source<{ table: string; tuples: number }[]>`
+        select p.relid::regclass::text as table, p.tuples_processed::float8 as tuples
+        from pg_stat_progress_copy p join pg_stat_activity a on a.pid = p.pid
+        where a.application_name like ${`pg_${rows[0]!.suboid}_sync_%`}`) {
+        copying[p.table] = Number(p.tuples);
+      }
+    }
+    const [lag] = await source`
+      select coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 as bytes
+      from pg_replication_slots where slot_name = ${name}`;
+    const ready = rows.length > 0 && rows.every((r) => r.state === 'r' || r.state === 's');
+    states.push({ shard, tables, copying, lagBytes: Number(lag?.bytes ?? 0), ready });
+  }
+  return states;
+}
+
+/** Ends the split's replication: subscriptions (and their slots on the source), then publications. */
+export async function dropReplication(plan: SplitPlan, source: Sql, targets: readonly Sql[]): Promise<void> {
+  for (const [shard, sql] of targets.entries()) {
+    const name = replicationName(shard);
+    const [exists] = await sql`select count(*)::int as n from pg_subscription where subname = ${name}`;
+    if (exists!.n === 0) continue;
+    await sql.unsafe(`alter subscription ${name} disable`);
+    await sql.unsafe(`drop subscription ${name}`);
+  }
+  for (const shard of plan.targets.keys())
+    await source.unsafe(`drop publication if exists ${replicationName(shard)}`);
+}

@@ -1,0 +1,56 @@
+import { bucketSql, hashSqlFor, type ShardKeyKind, type ShardMap } from 'drizzle-shard';
+import { quoteIdent } from '../archive/checksum.ts';
+
+/** A table as the split treats it: by shard key, copied to every shard, or kept on shard 0. */
+export interface SplitTable {
+  readonly name: string;
+  readonly kind: 'sharded' | 'reference' | 'unsharded';
+  /** SQL column name of the shard key (sharded tables). */
+  readonly keyColumn?: string;
+  readonly keyKind?: ShardKeyKind;
+}
+
+export interface SplitPlan {
+  /** The single database being split. */
+  readonly source: string;
+  /** Target shard primaries, in shard order. */
+  readonly targets: readonly string[];
+  readonly map: ShardMap;
+  readonly tables: readonly SplitTable[];
+}
+
+/** Unsharded tables live on this shard after the split. */
+export const HOME_SHARD = 0;
+/** Publication, subscription and slot name for target `shard`. */
+export const replicationName = (shard: number) => `drizzle_split_${shard}`;
+/**
+ * Table on the source and the targets that the cutover writes a marker row into: when a target
+ * has applied the marker, it has applied every transaction the source committed before it.
+ */
+export const MARKER_TABLE = 'drizzle_split_marker';
+export const MARKER_DDL = `create table if not exists ${MARKER_TABLE} (shard int primary key, at timestamptz not null default now())`;
+
+/** Whether `table` has rows on target `shard` after the split. */
+export function livesOn(table: SplitTable, shard: number): boolean {
+  return table.kind !== 'unsharded' || shard === HOME_SHARD;
+}
+
+/**
+ * SQL of the placement unit of a sharded table's row: its bucket (hash maps) or its shard
+ * (modulo maps). Verification compares counts and checksums per unit.
+ */
+export function unitSql(map: ShardMap, table: SplitTable): string {
+  const column = quoteIdent(table.keyColumn!);
+  const json = map.toJSON();
+  if (json.strategy === 'modulo')
+    return `((((${column})::int8 % ${json.shards}) + ${json.shards}) % ${json.shards})`;
+  return bucketSql(hashSqlFor(table.keyKind!, column), json.buckets);
+}
+
+/** The shard that owns a placement unit. */
+export function ownerOfUnit(map: ShardMap, unit: number): number {
+  return map.toJSON().strategy === 'modulo' ? unit : map.shardOfBucket(unit);
+}
+
+/** A table name as SQL: quoted, or left as written when schema-qualified (`app.orders`). */
+export const tableSql = (name: string) => (name.includes('.') ? name : quoteIdent(name));

@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
+import { ShardMap } from 'drizzle-shard';
+import postgres, { type Sql } from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  cutover,
+  openSplit,
+  readFleetMap,
+  rollback,
+  type SplitPlan,
+  startSplit,
+  writeFleetMap,
+} from '../src/index.ts';
+
+const USERS = 20_000;
+const ORDERS = 200_000;
+
+let cluster: Cluster;
+let dir: string;
+let plan: SplitPlan;
+
+const DDL = `
+create table users (id bigint primary key, email text not null, name text not null);
+create table orders (user_id bigint not null, id bigint not null, status text not null, total numeric(12,2) not null,
+  created_at timestamptz not null default now(), primary key (user_id, id));
+create table countries (code text primary key, name text not null);
+create table audit_log (id bigserial primary key, message text not null);`;
+
+beforeAll(async () => {
+  // shard 0 of the kit's cluster is the single database; 1–4 are the new shards
+  cluster = await startCluster({ shards: 5, settings: { max_wal_senders: 24, max_replication_slots: 24 } });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'split-test-'));
+  const source = cluster.shards[0]!.primary.url;
+  await runSql(
+    source,
+    `${DDL}
+    insert into users select g, 'u' || g || '@example.com', 'User ' || g from generate_series(1, ${USERS}) g;
+    insert into orders select 1 + g % ${USERS}, g, 'new', (g % 1000) / 10.0, now() - g * interval '1 second'
+      from generate_series(1, ${ORDERS}) g;
+    insert into countries values ('NO', 'Norway'), ('SE', 'Sweden');
+    insert into audit_log (message) select 'event ' || g from generate_series(1, 500) g;`,
+  );
+  plan = {
+    source,
+    targets: cluster.shards.slice(1).map((s) => s.primary.url),
+    map: ShardMap.hash({ shards: 4 }),
+    tables: [
+      { name: 'users', kind: 'sharded', keyColumn: 'id', keyKind: 'int' },
+      { name: 'orders', kind: 'sharded', keyColumn: 'user_id', keyKind: 'int' },
+      { name: 'countries', kind: 'reference' },
+      { name: 'audit_log', kind: 'unsharded' },
+    ],
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The app: inserts and updates orders continuously, routing by the fleet map it re-reads before
+ * every write, retrying when a write fails (the cutover ends its sessions on the source).
+ */
+function startWriter(mapFile: string) {
+  const pools = new Map<string, Sql>();
+  const pool = (url: string) => {
+    let p = pools.get(url);
+    if (!p) pools.set(url, (p = postgres(url, { max: 2, onnotice: () => {}, fetch_types: false })));
+    return p;
+  };
+  const acked = new Map<string, string>(); // "user:id" → total last acknowledged
+  let next = ORDERS;
+  let running = true;
+  let retries = 0;
+  let stalls = 0;
+  /** A write that gets no answer within 3 s is abandoned (not acknowledged) and its pool replaced. */
+  const timed = async <T>(url: string, query: PromiseLike<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        query,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            stalls++;
+            void pools.get(url)?.end({ timeout: 0 });
+            pools.delete(url);
+            reject(new Error('stalled'));
+          }, 3000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const loop = (async () => {
+    while (running) {
+      const map = readFleetMap(mapFile)!;
+      const shards = ShardMap.fromJSON(map.map);
+      const userId = 1 + Math.floor(Math.random() * USERS);
+      const url = (u: number) => (map.mode === 'single' ? map.source : map.shards[shards.shardOf(u, 'int')]!);
+      try {
+        if (Math.random() < 0.7) {
+          const id = ++next;
+          await pool(
+            url(userId),
+          )`insert into orders (user_id, id, status, total) values (${userId}, ${id}, 'new', 1.00)`;
+          acked.set(`${userId}:${id}`, '1.00');
+        } else {
+          const [key] = [...acked.keys()].slice(-1 - Math.floor(Math.random() * Math.min(acked.size, 50)));
+          if (!key) continue;
+          const [u, id] = key.split(':').map(Number) as [number, number];
+          const total = (Math.floor(Math.random() * 10000) / 100).toFixed(2);
+          const r = await pool(
+            url(u),
+          )`update orders set total = ${total} where user_id = ${u} and id = ${id}`;
+          if (r.count === 1) acked.set(key, total);
+        }
+      } catch {
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  })();
+  return {
+    acked,
+    get retries() {
+      return retries;
+    },
+    get stalls() {
+      return stalls;
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+      await Promise.all([...pools.values()].map((p) => p.end({ timeout: 1 })));
+    },
+  };
+}
+
+it('splits one database into 4 shards online under a continuous writer; cutover verifies and pauses writes briefly', async () => {
+  const mapFile = path.join(dir, 'fleet-map.json');
+  writeFleetMap(mapFile, {
+    mode: 'single',
+    source: plan.source,
+    shards: plan.targets,
+    map: plan.map.toJSON(),
+  });
+  const app = startWriter(mapFile);
+  const progress: number[] = [];
+  const states = await startSplit(plan, {
+    mapFile,
+    onProgress: (s) => progress.push(s.filter((t) => t.ready).length),
+  });
+  expect(states.every((s) => s.ready)).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the app keeps writing to the source
+
+  const c = openSplit(plan);
+  let report: Awaited<ReturnType<typeof cutover>>;
+  try {
+    report = await cutover(plan, c.source, c.marker, c.targets, mapFile);
+  } finally {
+    await c.close();
+  }
+  expect(report.verify.problems).toEqual([]);
+  expect(report.verify.ok).toBe(true);
+  expect(report.map).toMatchObject({ mode: 'sharded', version: 2 });
+  expect(report.pauseMs).toBeLessThan(5_000);
+  console.log(`cutover write pause ${report.pauseMs.toFixed(0)} ms; writer retries ${app.retries}`);
+
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the app now writes to the shards
+  await app.stop();
+  console.log(
+    `writer: ${app.acked.size} writes acknowledged, ${app.retries} retried, ${app.stalls} stalled client-side`,
+  );
+
+  // Every acknowledged write is on its shard exactly once, with its last acknowledged value.
+  const found = new Map<string, string>();
+  for (const [shard, url] of plan.targets.entries()) {
+    for (const r of await runSql<{ user_id: string; id: string; total: string; owned: boolean }[]>(
+      url,
+      `select user_id::text, id::text, total::text, ${plan.map.ownsSql('user_id', 'int', shard)} as owned from orders where id > ${ORDERS}`,
+    )) {
+      expect(r.owned).toBe(true);
+      const key = `${r.user_id}:${r.id}`;
+      expect(found.has(key)).toBe(false);
+      found.set(key, r.total);
+    }
+  }
+  expect(app.acked.size).toBeGreaterThan(100);
+  for (const [key, total] of app.acked) expect(found.get(key), key).toBe(total);
+
+  // The source is read-only and untouched since the cutover; rollback makes it writable again.
+  await expect(runSql(plan.source, "insert into countries values ('DK', 'Denmark')")).rejects.toMatchObject({
+    code: '25006',
+  });
+  const [seq] = await runSql<{ v: string }[]>(
+    plan.targets[0]!,
+    "select nextval('audit_log_id_seq')::text as v",
+  );
+  expect(Number(seq!.v)).toBe(501);
+  const back = await (async () => {
+    const c2 = openSplit(plan);
+    try {
+      return await rollback(plan, c2.source, mapFile);
+    } finally {
+      await c2.close();
+    }
+  })();
+  expect(back).toMatchObject({ mode: 'single', version: 3 });
+  await runSql(plan.source, "insert into countries values ('DK', 'Denmark')");
+  expect(readFleetMap(mapFile)?.mode).toBe('single');
+}, 300_000);
