@@ -68,8 +68,8 @@ afterAll(async () => {
 function startWriter(mapFile: string) {
   const pools = new Map<string, Sql>();
   const pool = (url: string) => {
-    let p = pools.get(url);
-    if (!p) pools.set(url, (p = postgres(url, { max: 2, onnotice: () => {}, fetch_types: false })));
+    const p = pools.get(url) ?? postgres(url, { max: 2, onnotice: () => {}, fetch_types: false });
+    pools.set(url, p);
     return p;
   };
   const acked = new Map<string, string>(); // "user:id" → total last acknowledged
