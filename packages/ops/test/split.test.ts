@@ -6,12 +6,14 @@ import { ShardMap } from 'drizzle-shard';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  checkSourceVersion,
   cutover,
   openSplit,
   readFleetMap,
   rollback,
   type SplitPlan,
   startSplit,
+  verifySplit,
   writeFleetMap,
 } from '../src/index.ts';
 
@@ -214,3 +216,77 @@ it('splits one database into 4 shards online under a continuous writer; cutover 
   await runSql(plan.source, "insert into countries values ('DK', 'Denmark')");
   expect(readFleetMap(mapFile)?.mode).toBe('single');
 }, 300_000);
+
+it('refuses bad input before changing anything, and verification names a corrupted, a deleted and a misplaced row', async () => {
+  const small = await startCluster({ shards: 3 });
+  try {
+    const source = small.shards[0]!.primary.url;
+    await runSql(
+      source,
+      `create table orders (user_id bigint not null, id bigint not null, total numeric(12,2) not null, primary key (user_id, id));
+       insert into orders select 1 + g % 500, g, g % 100 from generate_series(1, 5000) g;
+       create table notes (id bigint primary key, body text);`,
+    );
+    const smallPlan: SplitPlan = {
+      source,
+      targets: small.shards.slice(1).map((s) => s.primary.url),
+      map: ShardMap.hash({ shards: 2 }),
+      tables: [{ name: 'orders', kind: 'sharded', keyColumn: 'user_id', keyKind: 'int' }],
+    };
+    const mapFile = path.join(dir, 'small-map.json');
+    const start = (p: SplitPlan) => startSplit(p, { mapFile });
+    await expect(start({ ...smallPlan, source: 'postgres://app:pw-9@127.0.0.1:1/x' })).rejects.toMatchObject({
+      code: 'SPLIT_BAD_INPUT',
+      message: expect.not.stringContaining('pw-9'),
+    });
+    await expect(
+      start({
+        ...smallPlan,
+        tables: [{ name: 'notes', kind: 'sharded', keyColumn: 'user_id', keyKind: 'int' }],
+      }),
+    ).rejects.toMatchObject({
+      code: 'SPLIT_BAD_INPUT',
+      message: expect.stringContaining('no column "user_id"'),
+    });
+    await runSql(
+      smallPlan.targets[1]!,
+      'create table orders (user_id bigint, id bigint, total numeric(12,2), primary key (user_id, id)); insert into orders values (1, 1, 1)',
+    );
+    await expect(start(smallPlan)).rejects.toMatchObject({ code: 'SPLIT_TARGET_NOT_EMPTY' });
+    expect(() => checkSourceVersion(140_010, 'logical')).toThrow(/PostgreSQL 14; an online split needs 15/);
+    expect(() => checkSourceVersion(150_018, 'replica')).toThrow(/wal_level = logical/);
+    // Nothing was created anywhere by the refused runs.
+    const [pubs] = await runSql<{ n: number }[]>(source, 'select count(*)::int as n from pg_publication');
+    expect(pubs!.n).toBe(0);
+    await runSql(smallPlan.targets[1]!, 'drop table orders');
+
+    await start(smallPlan);
+    const c = openSplit(smallPlan);
+    try {
+      expect((await verifySplit(smallPlan, c.source, c.targets)).ok).toBe(true);
+      const [t0, t1] = smallPlan.targets as [string, string];
+      const ownedBy1 = (
+        await runSql<{ user_id: string }[]>(t1, 'select user_id::text from orders order by user_id limit 1')
+      )[0]!.user_id;
+      await runSql(
+        t0,
+        'update orders set total = total + 1 where (user_id, id) = (select user_id, id from orders order by 1, 2 limit 1)',
+      );
+      await runSql(
+        t1,
+        'delete from orders where (user_id, id) = (select user_id, id from orders order by 1, 2 desc limit 1)',
+      );
+      await runSql(t0, `insert into orders values (${ownedBy1}, 999999, 1)`);
+      const report = await verifySplit(smallPlan, c.source, c.targets);
+      expect(report.ok).toBe(false);
+      const kinds = report.problems.map((p) => `${p.kind}@${p.shard}`).sort();
+      expect(kinds).toEqual(['differs@0', 'differs@1', 'wrong-shard@0']);
+      const deleted = report.problems.find((p) => p.shard === 1)!;
+      expect(deleted.target!.rows).toBe(deleted.source!.rows - 1);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await small.destroy();
+  }
+}, 120_000);
