@@ -10,11 +10,12 @@ Commands available in this version:
   doctor         Measure the fleet: connections, lag, scans, sizes, skew, leftovers (--json)
   dev            A local cluster for development: dev up | status | down
   migrate        Apply drizzle-kit migrations to every shard; \`migrate status\` shows lag and drift
+  split          Online split of one database into shards: start, status, verify, cutover, rollback
   archive        Move rows older than a cut-off into a DuckDB file, verified; \`archive query\` reads it
   help         Show this help
   version      Print the version
 
-Planned (see the project's issues): split, reshard.
+Planned (see the project's issues): reshard (N → M shards).
 `;
 
 import { archiveCommand } from './commands/archive.ts';
@@ -23,6 +24,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { generateCommand } from './commands/generate.ts';
 import { indexesApplyCommand } from './commands/indexes-apply.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { splitCommand } from './commands/split.ts';
 import type { Output } from './output.ts';
 
 export type { Output } from './output.ts';
@@ -41,6 +43,8 @@ export async function run(
       return doctorCommand(rest, io, cwd);
     case 'dev':
       return devCommand(rest, io, cwd);
+    case 'split':
+      return splitCommand(rest, io, cwd);
     case 'archive':
       return archiveCommand(rest, io, cwd);
     case 'migrate':

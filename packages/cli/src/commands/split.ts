@@ -1,0 +1,167 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodegenError, loadConfig, loadSchema } from '@drizzle-shard/codegen';
+import {
+  cutover,
+  openSplit,
+  readFleetMap,
+  rollback,
+  SplitError,
+  type SplitPlan,
+  type SplitTable,
+  startSplit,
+  syncStates,
+  type TargetSyncState,
+  verifySplit,
+} from '@drizzle-shard/ops';
+import { redactText, ShardMap } from 'drizzle-shard';
+import type { Output } from '../output.ts';
+
+export const SPLIT_HELP = `drizzle-shard split [start|status|verify|cutover|rollback] --from SOURCE_URL --to SHARD_URL [--to …]
+                    [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json] [--modulo]
+
+  start     (default) Checks everything first (nothing changes on bad input: exit 2), creates the
+            schema on the targets (pg_dump of the source), then one publication per target on the
+            source (row filters on the shard map) and one subscription per target: PostgreSQL copies
+            each shard's rows, then streams the source's changes while the app still writes to it.
+            Prints progress until every target is ready. Safe to run again at any point.
+  status    Per target: tables copying or ready, rows copied, replication lag.
+  verify    Per table and bucket: counts and checksums, source against targets (exact when the
+            source is not changing; at cutover this runs by itself).
+  cutover   Blocks writes to the split tables briefly, waits for every target to catch up, checks
+            counts, carries sequences over, writes the next fleet-map version (mode "sharded"),
+            leaves the source read-only, then verifies every bucket. Prints the write pause.
+  rollback  Points the fleet map back at the source and makes it writable again.
+
+Tables and shard keys come from the schema named in --config (sharded(), reference(); other tables
+stay on shard 0). The map is hash-based over the --to shards (--modulo: the seed's key % N).
+Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (nothing changed).
+`;
+
+async function planFrom(values: Record<string, unknown>, cwd: string): Promise<SplitPlan> {
+  const config = await loadConfig(cwd, values.config as string | undefined);
+  const tables: SplitTable[] = (await loadSchema(config.schemaFiles)).map((t) => ({
+    name: t.name,
+    kind: t.sharding,
+    ...(t.keyColumn ? { keyColumn: t.keyColumn, keyKind: t.keyKind! } : {}),
+  }));
+  const targets = values.to as string[];
+  return {
+    source: values.from as string,
+    targets,
+    map: values.modulo ? ShardMap.modulo(targets.length) : ShardMap.hash({ shards: targets.length }),
+    tables,
+  };
+}
+
+function progressLine(states: readonly TargetSyncState[]): string {
+  return states
+    .map((s) => {
+      const copying = Object.entries(s.copying).map(
+        ([t, n]) => `${t} ${Math.round(n).toLocaleString('en-US')} rows`,
+      );
+      const done = Object.values(s.tables).filter((x) => x === 'r' || x === 's').length;
+      return `shard ${s.shard}: ${done}/${Object.keys(s.tables).length} tables ready${copying.length ? `, copying ${copying.join(', ')}` : ''}, lag ${Math.round(s.lagBytes / 1024)} KiB`;
+    })
+    .join(' | ');
+}
+
+export async function splitCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
+  const steps = ['start', 'status', 'verify', 'cutover', 'rollback'];
+  const step = steps.includes(argv[0] ?? '') ? argv[0]! : 'start';
+  const { values } = parseArgs({
+    args: [...(step === argv[0] ? argv.slice(1) : argv)],
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      map: { type: 'string', default: 'drizzle-shard.map.json' },
+      modulo: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out.write(SPLIT_HELP);
+    return 0;
+  }
+  if (!values.from || !values.to?.length) {
+    io.err.write(
+      `drizzle-shard split: give the source with --from and each shard with --to.\n\n${SPLIT_HELP}`,
+    );
+    return 2;
+  }
+  const mapFile = path.resolve(cwd, values.map);
+  try {
+    const plan = await planFrom(values, cwd);
+    if (step === 'start') {
+      let last = 0;
+      const states = await startSplit(plan, {
+        mapFile,
+        onProgress: (s) => {
+          if (Date.now() - last < 2000 && !s.every((t) => t.ready)) return;
+          last = Date.now();
+          io.out.write(`  ${progressLine(s)}\n`);
+        },
+      });
+      io.out.write(
+        `every target is ready (${states.length} shards, ${plan.tables.length} tables) and follows the source; the app still writes to the source. Run \`drizzle-shard split cutover\` when ready.\n`,
+      );
+      return 0;
+    }
+    if (step === 'rollback') {
+      const c = openSplit(plan);
+      try {
+        const map = await rollback(plan, c.source, mapFile);
+        io.out.write(`fleet map version ${map.version}: back on the source, which is writable again\n`);
+        return 0;
+      } finally {
+        await c.close();
+      }
+    }
+    const c = openSplit(plan);
+    try {
+      if (step === 'status') {
+        io.out.write(`  ${progressLine(await syncStates(plan, c.source, c.targets))}\n`);
+        io.out.write(`fleet map: ${readFleetMap(mapFile)?.mode ?? 'not written yet'}\n`);
+        return 0;
+      }
+      const report =
+        step === 'verify'
+          ? { verify: await verifySplit(plan, c.source, c.targets) }
+          : await cutover(plan, c.source, c.marker, c.targets, mapFile);
+      if ('pauseMs' in report) {
+        io.out.write(
+          `cutover done: writes paused ${Math.round(report.pauseMs)} ms; fleet map version ${report.map.version} (sharded); the source is read-only and untouched\n`,
+        );
+      }
+      for (const t of report.verify.tables)
+        io.out.write(`  ${t.table}: ${t.rows} rows in ${t.units} buckets checked\n`);
+      for (const p of report.verify.problems.slice(0, 20)) {
+        io.out.write(
+          `  ! ${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (bucket ${p.unit})` : ''}: source ${p.source?.rows ?? 0} rows, shard ${p.target?.rows ?? 0}\n`,
+        );
+      }
+      io.out.write(
+        report.verify.ok
+          ? 'verified: every bucket matches\n'
+          : `${report.verify.problems.length} difference(s)\n`,
+      );
+      return report.verify.ok ? 0 : 1;
+    } finally {
+      await c.close();
+    }
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      io.err.write(`drizzle-shard split: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof SplitError) {
+      io.err.write(`drizzle-shard split: ${error.message} [${error.code}]\n`);
+      return ['SPLIT_BAD_INPUT', 'SPLIT_SOURCE_UNSUPPORTED', 'SPLIT_TARGET_NOT_EMPTY'].includes(error.code)
+        ? 2
+        : 1;
+    }
+    io.err.write(`drizzle-shard split: ${redactText((error as Error).message)}\n`);
+    return 1;
+  }
+}
