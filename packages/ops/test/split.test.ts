@@ -17,8 +17,9 @@ import {
   writeFleetMap,
 } from '../src/index.ts';
 
+// The size: 1,000,000 orders (SPLIT_TEST_ORDERS overrides it for quick runs).
 const USERS = 20_000;
-const ORDERS = 200_000;
+const ORDERS = Number(process.env.SPLIT_TEST_ORDERS ?? 1_000_000);
 
 let cluster: Cluster;
 let dir: string;
