@@ -161,6 +161,9 @@ it('splits one database into 4 shards online under a continuous writer; cutover 
   expect(states.every((s) => s.ready)).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the app keeps writing to the source
 
+  // A session of the app opened before the cutover (read-write, unlike new ones afterwards).
+  const early = postgres(plan.source, { max: 1, onnotice: () => {} });
+  await early`select 1`;
   const c = openSplit(plan);
   let report: Awaited<ReturnType<typeof cutover>>;
   try {
@@ -168,6 +171,13 @@ it('splits one database into 4 shards online under a continuous writer; cutover 
   } finally {
     await c.close();
   }
+  // It is not killed, but its writes to the split tables are refused, naming the new map version.
+  expect((await early`select 1 as alive`)[0]!.alive).toBe(1);
+  await expect(early`insert into countries values ('FI', 'Finland')`).rejects.toMatchObject({
+    code: '25006',
+    message: expect.stringContaining('moved to shards by drizzle-shard split (fleet map version 2)'),
+  });
+  await early.end();
   expect(report.verify.problems).toEqual([]);
   expect(report.verify.ok).toBe(true);
   expect(report.map).toMatchObject({ mode: 'sharded', version: 2 });

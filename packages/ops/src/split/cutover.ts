@@ -164,14 +164,7 @@ export async function cutover(
         shards: plan.targets,
         map: plan.map.toJSON(),
       });
-      const [db] = await tx`select current_database() as name`;
-      await tx.unsafe(
-        `alter database ${quoteIdent(db!.name as string)} set default_transaction_read_only = on`,
-      );
-      await tx`
-        select pg_terminate_backend(pid) from pg_stat_activity
-        where datname = current_database() and backend_type = 'client backend'
-          and pid <> pg_backend_pid() and application_name <> 'drizzle-shard-split'`;
+      await freezeSource(plan, tx, map.version);
       pauseMs = performance.now() - paused;
     });
     const verify = await verifySplit(
