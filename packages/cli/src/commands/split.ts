@@ -121,7 +121,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
     const c = openSplit(plan);
     try {
       if (step === 'status') {
-        io.out.write(`  ${progressLine(await syncStates(plan, c.source, c.targets))}\n`);
+        io.out.write(`  ${progressLine(await syncStates(c.source, c.targets))}\n`);
         io.out.write(`fleet map: ${readFleetMap(mapFile)?.mode ?? 'not written yet'}\n`);
         return 0;
       }

@@ -62,11 +62,7 @@ export interface TargetSyncState {
 }
 
 /** Where each target's copy and catch-up stand. */
-export async function syncStates(
-  plan: SplitPlan,
-  source: Sql,
-  targets: readonly Sql[],
-): Promise<TargetSyncState[]> {
+export async function syncStates(source: Sql, targets: readonly Sql[]): Promise<TargetSyncState[]> {
   const states: TargetSyncState[] = [];
   for (const [shard, sql] of targets.entries()) {
     const name = replicationName(shard);
