@@ -1,4 +1,4 @@
-import { redactText } from 'drizzle-shard';
+import { OpsError } from '../ops-error.ts';
 
 export type ArchiveErrorCode =
   /** Bad table, column, duration or target; raised before any data moves. */
@@ -8,12 +8,6 @@ export type ArchiveErrorCode =
   /** A batch's count or checksum in the store differs from the shard's; nothing was deleted. */
   | 'ARCHIVE_VERIFY_FAILED';
 
-export class ArchiveError extends Error {
+export class ArchiveError extends OpsError<ArchiveErrorCode> {
   override name = 'ArchiveError';
-  constructor(
-    readonly code: ArchiveErrorCode,
-    message: string,
-  ) {
-    super(redactText(message));
-  }
 }

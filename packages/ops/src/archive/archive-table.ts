@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import postgres, { type Sql, type TransactionSql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
+import { connectOps } from '../connect.ts';
 import { batchPredicate, qualifiedName } from './batch-range.ts';
-import { type BatchChecksum, checksumQuery, quoteIdent, sameChecksum } from './checksum.ts';
+import { type BatchChecksum, checksumOf, checksumQuery, quoteIdent, sameChecksum } from './checksum.ts';
 import { resolveCutoff } from './cutoff.ts';
 import { DuckDbArchive, type LedgerEntry } from './duckdb-store.ts';
 import { describeSourceTable, type SourceTable } from './source-table.ts';
@@ -75,22 +76,7 @@ export function storeFile(to: string): string {
   mkdirSync(to, { recursive: true });
   return path.join(to, 'archive.duckdb');
 }
-const SESSION = {
-  TimeZone: 'UTC',
-  DateStyle: 'ISO, YMD',
-  IntervalStyle: 'postgres',
-  extra_float_digits: '1',
-};
-
-function connect(url: string): Sql {
-  return postgres(url, {
-    max: 1,
-    prepare: false,
-    connect_timeout: 10,
-    onnotice: () => {},
-    connection: SESSION,
-  });
-}
+const connect = (url: string) => connectOps(url, 'drizzle-shard-archive');
 
 /** A serialization failure or deadlock: the transaction may simply be run again. */
 const isTransient = (error: unknown) => ['40001', '40P01'].includes((error as { code?: string })?.code ?? '');
@@ -116,7 +102,7 @@ async function shardChecksum(tx: TransactionSql, source: SourceTable, where: str
   const [r] = await tx.unsafe(
     checksumQuery(source.columns, `${qualifiedName(source)} where ${where}`, 'postgres'),
   );
-  return { rows: Number(r!.rows), sum: String(r!.sum) };
+  return checksumOf(r!);
 }
 
 /**

@@ -50,4 +50,11 @@ export function checksumQuery(
     : `select ${totals} from ${from}`;
 }
 
-export const sameChecksum = (a: BatchChecksum, b: BatchChecksum) => a.rows === b.rows && a.sum === b.sum;
+/** A row of `checksumQuery` (either engine) as a BatchChecksum. */
+export const checksumOf = (row: Record<string, unknown>): BatchChecksum => ({
+  rows: Number(row.rows),
+  sum: String(row.sum),
+});
+
+export const sameChecksum = (a: BatchChecksum | undefined, b: BatchChecksum | undefined) =>
+  a !== undefined && b !== undefined && a.rows === b.rows && a.sum === b.sum;

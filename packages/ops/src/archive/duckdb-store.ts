@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ArchiveError } from './archive-error.ts';
-import { type BatchChecksum, checksumQuery, quoteIdent, quoteLiteral, sameChecksum } from './checksum.ts';
+import {
+  type BatchChecksum,
+  checksumOf,
+  checksumQuery,
+  quoteIdent,
+  quoteLiteral,
+  sameChecksum,
+} from './checksum.ts';
 import type { SourceTable } from './source-table.ts';
 
 /** One archived batch, as the store's ledger records it. */
@@ -141,7 +148,7 @@ export class DuckDbArchive {
     const [r] = await this.query(
       checksumQuery(source.columns, `${quoteIdent(source.name)}${where}`, 'duckdb'),
     );
-    return { rows: Number(r!.rows), sum: String(r!.sum) };
+    return checksumOf(r!);
   }
 
   async markDone(batch: number): Promise<void> {
@@ -169,7 +176,7 @@ export class DuckDbArchive {
     const [r] = await this.query(
       checksumQuery(source.columns, `read_parquet(${quoteLiteral(tmp)})`, 'duckdb'),
     );
-    const written = { rows: Number(r!.rows), sum: String(r!.sum) };
+    const written = checksumOf(r!);
     const stored = await this.checksum(source);
     if (!sameChecksum(written, stored)) {
       await rm(tmp, { force: true });

@@ -55,6 +55,12 @@ export function storeTypeOf(pgType: string): { storeType: string; compareAs: Com
   return { storeType: 'VARCHAR', compareAs: 'text' };
 }
 
+const archiveColumn = (c: { name: string; type: string }): ArchiveColumn => ({
+  name: c.name,
+  pgType: c.type,
+  ...storeTypeOf(c.type),
+});
+
 /** Reads a table's columns and primary key from one server's catalog (undefined: no such table). */
 export async function readTable(sql: Sql | TransactionSql, qualified: string) {
   const [rel] = await sql`select to_regclass(${qualified})::oid as oid`;
@@ -129,7 +135,7 @@ export async function describeSourceTable(
     name: first.name,
     key: first.key,
     timeColumn: time,
-    columns: first.columns.map((c) => ({ name: c.name, pgType: c.type, ...storeTypeOf(c.type) })),
+    columns: first.columns.map(archiveColumn),
   };
 }
 
@@ -139,5 +145,5 @@ export async function checksumColumns(
   table: string,
 ): Promise<ArchiveColumn[] | undefined> {
   const t = await readTable(sql, table);
-  return t?.columns.map((c) => ({ name: c.name, pgType: c.type, ...storeTypeOf(c.type) }));
+  return t?.columns.map(archiveColumn);
 }

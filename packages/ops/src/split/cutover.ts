@@ -1,6 +1,5 @@
 import { redactText } from 'drizzle-shard';
 import type { Sql, TransactionSql } from 'postgres';
-import { connectForSplit } from './connect.ts';
 
 type Runner = Sql | TransactionSql;
 
@@ -8,7 +7,7 @@ import { quoteIdent } from '../archive/checksum.ts';
 import { type FleetMapFile, writeFleetMap } from './map-file.ts';
 import { dropReplication, syncStates } from './replication.ts';
 import { SplitError } from './split-error.ts';
-import { livesOn, MARKER_TABLE, type SplitPlan, tableSql } from './split-plan.ts';
+import { connectForSplit, livesOn, MARKER_TABLE, type SplitPlan, tableSql } from './split-plan.ts';
 import { type VerifyReport, verifySplit } from './verify.ts';
 
 export interface CutoverReport {

@@ -1,4 +1,4 @@
-import { redactText } from 'drizzle-shard';
+import { OpsError } from '../ops-error.ts';
 
 export type SplitErrorCode =
   /** Bad source, targets, tables or options; raised before any data moves (exit 2). */
@@ -12,12 +12,6 @@ export type SplitErrorCode =
   /** Counts or checksums differ between the source and the targets. */
   | 'SPLIT_VERIFY_FAILED';
 
-export class SplitError extends Error {
+export class SplitError extends OpsError<SplitErrorCode> {
   override name = 'SplitError';
-  constructor(
-    readonly code: SplitErrorCode,
-    message: string,
-  ) {
-    super(redactText(message));
-  }
 }

@@ -1,5 +1,6 @@
 import { bucketSql, hashSqlFor, type ShardKeyKind, type ShardMap } from 'drizzle-shard';
 import { quoteIdent } from '../archive/checksum.ts';
+import { connectOps } from '../connect.ts';
 
 /** A table as the split treats it: by shard key, copied to every shard, or kept on shard 0. */
 export interface SplitTable {
@@ -54,3 +55,6 @@ export function ownerOfUnit(map: ShardMap, unit: number): number {
 
 /** A table name as SQL: quoted, or left as written when schema-qualified (`app.orders`). */
 export const tableSql = (name: string) => (name.includes('.') ? name : quoteIdent(name));
+
+/** A connection for split work (named, so a DBA sees it in pg_stat_activity). */
+export const connectForSplit = (url: string) => connectOps(url, 'drizzle-shard-split');

@@ -1,10 +1,9 @@
 import type { Sql } from 'postgres';
-import { connectForSplit } from './connect.ts';
 import { readFleetMap, writeFleetMap } from './map-file.ts';
 import { preflight } from './preflight.ts';
 import { ensurePublications, ensureSubscriptions, syncStates, type TargetSyncState } from './replication.ts';
 import { copySchema } from './schema-copy.ts';
-import { MARKER_DDL, type SplitPlan } from './split-plan.ts';
+import { connectForSplit, MARKER_DDL, type SplitPlan } from './split-plan.ts';
 
 /** The split's connections: the source, a second source session for markers, every target. */
 export interface SplitConnections {

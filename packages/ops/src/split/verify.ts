@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
-import { type BatchChecksum, checksumQuery } from '../archive/checksum.ts';
+import { type BatchChecksum, checksumOf, checksumQuery, sameChecksum } from '../archive/checksum.ts';
 import { checksumColumns } from '../archive/source-table.ts';
 import { livesOn, ownerOfUnit, type SplitPlan, type SplitTable, tableSql, unitSql } from './split-plan.ts';
 
@@ -30,12 +30,10 @@ type Sums = Map<number, BatchChecksum>;
 async function sums(q: Queryable, sql: string): Promise<Sums> {
   const out: Sums = new Map();
   for (const r of await q.unsafe(sql)) {
-    out.set(Number(r.unit ?? -1), { rows: Number(r.rows), sum: String(r.sum) });
+    out.set(Number(r.unit ?? -1), checksumOf(r));
   }
   return out;
 }
-
-const same = (a?: BatchChecksum, b?: BatchChecksum) => a?.rows === b?.rows && a?.sum === b?.sum;
 
 async function verifyTable(
   plan: SplitPlan,
@@ -60,7 +58,7 @@ async function verifyTable(
         seen.add(u);
         const want = expected.get(u);
         if (!want) problems.push({ table: table.name, kind: 'extra', shard, unit: u, target: got });
-        else if (!same(want, got))
+        else if (!sameChecksum(want, got))
           problems.push({ table: table.name, kind: 'differs', shard, unit: u, source: want, target: got });
       }
     }
@@ -85,7 +83,7 @@ async function verifyTable(
   for (const [shard, target] of targets.entries()) {
     const got = (await sums(target, whole)).get(-1)!;
     if (livesOn(table, shard)) {
-      if (!same(want, got))
+      if (!sameChecksum(want, got))
         problems.push({ table: table.name, kind: 'differs', shard, source: want, target: got });
     } else if (got.rows > 0) problems.push({ table: table.name, kind: 'wrong-shard', shard, target: got });
   }
