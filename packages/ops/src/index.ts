@@ -24,7 +24,7 @@ export { type MigrateStatus, migrateStatus, type ShardStatus } from './migrate/m
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
 export { type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
 export { checkSourceVersion } from './split/preflight.ts';
-export { syncStates, type TargetSyncState } from './split/replication.ts';
+export { isSynced, syncStates, type TargetSyncState } from './split/replication.ts';
 export { openSplit, type SplitConnections, type StartOptions, startSplit } from './split/split.ts';
 export { SplitError, type SplitErrorCode } from './split/split-error.ts';
 export type { SplitPlan, SplitTable } from './split/split-plan.ts';

@@ -31,3 +31,7 @@ export function printSummary(results: readonly StageResult[], log: (line: string
 
 export const pct = (part: number, whole: number) => `${whole === 0 ? 0 : Math.round((100 * part) / whole)}%`;
 export const ms = (value: number) => (value >= 10 ? `${value.toFixed(0)} ms` : `${value.toFixed(2)} ms`);
+
+/** The middle of an odd number of measurements (the demo times each thing 3 times). */
+export const middle = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[(values.length - 1) >> 1]!;

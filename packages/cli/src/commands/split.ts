@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CodegenError, loadConfig, loadSchema } from '@drizzle-shard/codegen';
 import {
   cutover,
+  isSynced,
   openSplit,
   readFleetMap,
   rollback,
@@ -60,7 +61,7 @@ function progressLine(states: readonly TargetSyncState[]): string {
       const copying = Object.entries(s.copying).map(
         ([t, n]) => `${t} ${Math.round(n).toLocaleString('en-US')} rows`,
       );
-      const done = Object.values(s.tables).filter((x) => x === 'r' || x === 's').length;
+      const done = Object.values(s.tables).filter(isSynced).length;
       return `shard ${s.shard}: ${done}/${Object.keys(s.tables).length} tables ready${copying.length ? `, copying ${copying.join(', ')}` : ''}, lag ${Math.round(s.lagBytes / 1024)} KiB`;
     })
     .join(' | ');
@@ -108,18 +109,13 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
       );
       return 0;
     }
-    if (step === 'rollback') {
-      const c = openSplit(plan);
-      try {
+    const c = openSplit(plan);
+    try {
+      if (step === 'rollback') {
         const map = await rollback(plan, c.source, mapFile);
         io.out.write(`fleet map version ${map.version}: back on the source, which is writable again\n`);
         return 0;
-      } finally {
-        await c.close();
       }
-    }
-    const c = openSplit(plan);
-    try {
       if (step === 'status') {
         io.out.write(`  ${progressLine(await syncStates(c.source, c.targets))}\n`);
         io.out.write(`fleet map: ${readFleetMap(mapFile)?.mode ?? 'not written yet'}\n`);

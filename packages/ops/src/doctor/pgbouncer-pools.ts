@@ -23,6 +23,9 @@ interface PoolRow {
   maxwait_us: number;
 }
 
+/** SHOW POOLS gives the longest wait as seconds plus microseconds. */
+const waitMsOf = (p: PoolRow) => p.maxwait * 1000 + p.maxwait_us / 1000;
+
 /**
  * Reads the pools of the PgBouncer at `url` through its admin console (database `pgbouncer`,
  * simple query protocol, as PgBouncer requires; the user must be in admin_users or stats_users).
@@ -35,7 +38,7 @@ export async function checkPgBouncer(url: string, node: string, findings: Findin
     const pools = (await sql.unsafe('show pools').simple()) as unknown as PoolRow[];
     const app = pools.filter((p) => p.database !== 'pgbouncer');
     for (const p of app.filter((p) => p.cl_waiting > 0)) {
-      const waitMs = p.maxwait * 1000 + p.maxwait_us / 1000;
+      const waitMs = waitMsOf(p);
       findings.push({
         code: 'POOL_WAITING',
         severity: 'warning',
@@ -51,7 +54,7 @@ export async function checkPgBouncer(url: string, node: string, findings: Findin
       clientsWaiting: sum((p) => p.cl_waiting),
       serversActive: sum((p) => p.sv_active),
       serversIdle: sum((p) => p.sv_idle),
-      maxWaitMs: Math.max(0, ...app.map((p) => p.maxwait * 1000 + p.maxwait_us / 1000)),
+      maxWaitMs: Math.max(0, ...app.map(waitMsOf)),
     };
   } catch (error) {
     throw new Error(`PgBouncer admin console at ${redactUrl(admin.toString())}: ${(error as Error).message}`);

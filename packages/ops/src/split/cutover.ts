@@ -183,6 +183,12 @@ export async function cutover(
 
 const GUARD = 'drizzle_split_moved';
 
+/** `ALTER DATABASE <the source> …` for the read-only default of new sessions. */
+async function setReadOnlyDefault(tx: TransactionSql, clause: string): Promise<void> {
+  const [db] = await tx`select current_database() as name`;
+  await tx.unsafe(`alter database ${quoteIdent(db!.name as string)} ${clause}`);
+}
+
 /**
  * Stops writes to the split tables on the source for good (until a rollback): new sessions start
  * read-only, and a statement trigger on each table refuses writes from sessions already open
@@ -190,8 +196,7 @@ const GUARD = 'drizzle_split_moved';
  * Sessions are not killed: their next write fails cleanly and the app's retry reads the new map.
  */
 async function freezeSource(plan: SplitPlan, tx: TransactionSql, version: number): Promise<void> {
-  const [db] = await tx`select current_database() as name`;
-  await tx.unsafe(`alter database ${quoteIdent(db!.name as string)} set default_transaction_read_only = on`);
+  await setReadOnlyDefault(tx, 'set default_transaction_read_only = on');
   await tx.unsafe(`create or replace function ${GUARD}() returns trigger language plpgsql as $$
     begin
       raise exception 'table % moved to shards by drizzle-shard split (fleet map version ${version}); reload the map', tg_table_name
@@ -207,8 +212,7 @@ async function freezeSource(plan: SplitPlan, tx: TransactionSql, version: number
 /** Points the app back at the source (a new map version) and makes the source writable again. */
 export async function rollback(plan: SplitPlan, source: Sql, mapFile: string): Promise<FleetMapFile> {
   await source.begin('read write', async (tx) => {
-    const [db] = await tx`select current_database() as name`;
-    await tx.unsafe(`alter database ${quoteIdent(db!.name as string)} reset default_transaction_read_only`);
+    await setReadOnlyDefault(tx, 'reset default_transaction_read_only');
     for (const t of plan.tables) await tx.unsafe(`drop trigger if exists ${GUARD} on ${tableSql(t.name)}`);
     await tx.unsafe(`drop function if exists ${GUARD}()`);
   });

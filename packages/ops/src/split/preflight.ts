@@ -1,8 +1,9 @@
 import { redactText, redactUrl } from 'drizzle-shard';
 import type { Sql } from 'postgres';
 import { readTable } from '../archive/source-table.ts';
+import { hasSubscription } from './replication.ts';
 import { SplitError } from './split-error.ts';
-import { replicationName, type SplitPlan, tableSql } from './split-plan.ts';
+import { type SplitPlan, tableSql } from './split-plan.ts';
 
 const MIN_VERSION = 150000;
 
@@ -62,9 +63,7 @@ export async function preflight(plan: SplitPlan, source: Sql, targets: readonly 
     }
   }
   for (const [i, t] of targets.entries()) {
-    const [sub] =
-      await t`select count(*)::int as n from pg_subscription where subname = ${replicationName(i)}`;
-    if (sub!.n > 0) continue; // this split's own subscriber: a resumed run
+    if (await hasSubscription(t, i)) continue; // this split's own subscriber: a resumed run
     for (const table of plan.tables) {
       if (!(await readTable(t, table.name))) continue;
       const [rows] = await t.unsafe(`select exists (select 1 from ${tableSql(table.name)}) as any`);

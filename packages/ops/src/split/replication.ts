@@ -23,6 +23,16 @@ export async function ensurePublications(plan: SplitPlan, source: Sql): Promise<
   }
 }
 
+/** Whether target `shard` already has this split's subscription (a resumed run). */
+export async function hasSubscription(target: Sql, shard: number): Promise<boolean> {
+  const [r] =
+    await target`select count(*)::int as n from pg_subscription where subname = ${replicationName(shard)}`;
+  return r!.n > 0;
+}
+
+/** A table's subscription state once its copy is over: `s` (synchronised) or `r` (ready, streaming). */
+export const isSynced = (state: string) => state === 'r' || state === 's';
+
 /**
  * One subscription per target, copying its rows first (PostgreSQL's table sync: COPY under the
  * slot's snapshot, so the copy and the change stream meet with no gap and no overlap) and then
@@ -31,8 +41,7 @@ export async function ensurePublications(plan: SplitPlan, source: Sql): Promise<
 export async function ensureSubscriptions(plan: SplitPlan, targets: readonly Sql[]): Promise<void> {
   for (const [shard, sql] of targets.entries()) {
     const name = replicationName(shard);
-    const [exists] = await sql`select count(*)::int as n from pg_subscription where subname = ${name}`;
-    if (exists!.n > 0) continue;
+    if (await hasSubscription(sql, shard)) continue;
     await sql.unsafe(
       `create subscription ${name} connection ${quoteLiteral(libpqUrl(plan.source))} publication ${name}
        with (copy_data = true, slot_name = ${quoteLiteral(name)})`,
@@ -86,7 +95,7 @@ export async function syncStates(source: Sql, targets: readonly Sql[]): Promise<
     const [lag] = await source`
       select coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 as bytes
       from pg_replication_slots where slot_name = ${name}`;
-    const ready = rows.length > 0 && rows.every((r) => r.state === 'r' || r.state === 's');
+    const ready = rows.length > 0 && rows.every((r) => isSynced(r.state));
     states.push({ shard, tables, copying, lagBytes: Number(lag?.bytes ?? 0), ready });
   }
   return states;
@@ -96,8 +105,7 @@ export async function syncStates(source: Sql, targets: readonly Sql[]): Promise<
 export async function dropReplication(plan: SplitPlan, source: Sql, targets: readonly Sql[]): Promise<void> {
   for (const [shard, sql] of targets.entries()) {
     const name = replicationName(shard);
-    const [exists] = await sql`select count(*)::int as n from pg_subscription where subname = ${name}`;
-    if (exists!.n === 0) continue;
+    if (!(await hasSubscription(sql, shard))) continue;
     await sql.unsafe(`alter subscription ${name} disable`);
     await sql.unsafe(`drop subscription ${name}`);
   }

@@ -6,7 +6,7 @@ import { type Cluster, runSql } from '@drizzle-shard/testing';
 import { shardedDrizzle } from 'drizzle-shard';
 import { eventsByKind } from '../../queries.ts';
 import { schema } from '../../schema.ts';
-import { ms, type StageResult } from '../report.ts';
+import { middle, ms, type StageResult } from '../report.ts';
 import type { DemoScale } from '../scale.ts';
 
 const KINDS = ['page_view', 'search', 'order_placed', 'password_changed'];
@@ -65,7 +65,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
     result = await run();
     times.push(performance.now() - started);
   }
-  return { ms: times.sort((a, b) => a - b)[1]!, result };
+  return { ms: middle(times), result };
 }
 
 /**

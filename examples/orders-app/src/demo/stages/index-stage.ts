@@ -3,7 +3,7 @@ import { applyIndexes, type IndexRecommendation } from '@drizzle-shard/codegen';
 import { type Cluster, runSql } from '@drizzle-shard/testing';
 import postgres from 'postgres';
 import { DDL } from '../../schema.ts';
-import { ms, type StageResult } from '../report.ts';
+import { middle, ms, type StageResult } from '../report.ts';
 import type { DemoScale } from '../scale.ts';
 
 const SEED_QUERY = 'SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20';
@@ -32,7 +32,7 @@ async function explain(url: string) {
       plan = result.Plan;
       times.push(result['Execution Time']);
     }
-    return { plan: nodes(plan!).join(' > '), ms: times.sort((a, b) => a - b)[1]! };
+    return { plan: nodes(plan!).join(' > '), ms: middle(times) };
   } finally {
     await sql.end();
   }
