@@ -112,23 +112,9 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     import.meta.dirname,
     '../../../examples/orders-app/src/generated/indexes.json',
   );
-  const { code, text } = await doctor([
-    '--large-table-mb',
-    '10',
-    '--indexes',
-    indexes,
-    '--sample-seconds',
-    '1',
-  ]);
-  const json = await doctor([
-    '--json',
-    '--large-table-mb',
-    '10',
-    '--indexes',
-    indexes,
-    '--sample-seconds',
-    '1',
-  ]);
+  const options = ['--large-table-mb', '10', '--indexes', indexes, '--sample-seconds', '1'];
+  const { code, text } = await doctor(options);
+  const json = await doctor(['--json', ...options]);
   writing = false;
   await writes;
   await writer.end();
