@@ -21,6 +21,23 @@ export {
   type ShardTarget,
 } from './migrate/migrate-shards.ts';
 export { type MigrateStatus, migrateStatus, type ShardStatus } from './migrate/migrate-status.ts';
+export {
+  openReshard,
+  type ReshardConnections,
+  type ReshardStartOptions,
+  startReshard,
+} from './reshard/reshard.ts';
+export {
+  isFlipped,
+  type ReshardCutoverOptions,
+  type ReshardCutoverReport,
+  reshardCutover,
+  reshardRollback,
+} from './reshard/reshard-cutover.ts';
+export { ReshardError, type ReshardErrorCode } from './reshard/reshard-error.ts';
+export { planFromFleetMap, planReshard, type ReshardPlan, type ShardMove } from './reshard/reshard-plan.ts';
+export { type MoveState, moveStates } from './reshard/reshard-replication.ts';
+export { verifyMoves } from './reshard/reshard-verify.ts';
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
 export { type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
 export { checkSourceVersion } from './split/preflight.ts';

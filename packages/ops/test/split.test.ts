@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
 import { ShardMap } from 'drizzle-shard';
-import postgres, { type Sql } from 'postgres';
+import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   checkSourceVersion,
@@ -16,6 +16,7 @@ import {
   verifySplit,
   writeFleetMap,
 } from '../src/index.ts';
+import { collectOrders, startWriter } from './support/fleet-writer.ts';
 
 // The issue's size: 1,000,000 orders (SPLIT_TEST_ORDERS overrides it for quick runs).
 const USERS = 20_000;
@@ -64,63 +65,6 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * The app: inserts and updates orders continuously, routing by the fleet map it re-reads before
- * every write, retrying when a write fails (the cutover ends its sessions on the source).
- */
-function startWriter(mapFile: string) {
-  const pools = new Map<string, Sql>();
-  const pool = (url: string) => {
-    const p = pools.get(url) ?? postgres(url, { max: 2, onnotice: () => {}, fetch_types: false });
-    pools.set(url, p);
-    return p;
-  };
-  const acked = new Map<string, string>(); // "user:id" → total last acknowledged
-  let next = ORDERS;
-  let running = true;
-  let retries = 0;
-  const loop = (async () => {
-    while (running) {
-      const map = readFleetMap(mapFile)!;
-      const shards = ShardMap.fromJSON(map.map);
-      const userId = 1 + Math.floor(Math.random() * USERS);
-      const url = (u: number) => (map.mode === 'single' ? map.source : map.shards[shards.shardOf(u, 'int')]!);
-      try {
-        if (Math.random() < 0.7) {
-          const id = ++next;
-          await pool(
-            url(userId),
-          )`insert into orders (user_id, id, status, total) values (${userId}, ${id}, 'new', 1.00)`;
-          acked.set(`${userId}:${id}`, '1.00');
-        } else {
-          const [key] = [...acked.keys()].slice(-1 - Math.floor(Math.random() * Math.min(acked.size, 50)));
-          if (!key) continue;
-          const [u, id] = key.split(':').map(Number) as [number, number];
-          const total = (Math.floor(Math.random() * 10000) / 100).toFixed(2);
-          const r = await pool(
-            url(u),
-          )`update orders set total = ${total} where user_id = ${u} and id = ${id}`;
-          if (r.count === 1) acked.set(key, total);
-        }
-      } catch {
-        retries++;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  })();
-  return {
-    acked,
-    get retries() {
-      return retries;
-    },
-    stop: async () => {
-      running = false;
-      await loop;
-      await Promise.all([...pools.values()].map((p) => p.end({ timeout: 1 })));
-    },
-  };
-}
-
 it('splits one database into 4 shards online under a continuous writer; cutover verifies and pauses writes briefly', async () => {
   const mapFile = path.join(dir, 'fleet-map.json');
   writeFleetMap(mapFile, {
@@ -129,7 +73,7 @@ it('splits one database into 4 shards online under a continuous writer; cutover 
     shards: plan.targets,
     map: plan.map.toJSON(),
   });
-  const app = startWriter(mapFile);
+  const app = startWriter(mapFile, { users: USERS, firstId: ORDERS });
   const progress: number[] = [];
   const states = await startSplit(plan, {
     mapFile,
@@ -166,18 +110,8 @@ it('splits one database into 4 shards online under a continuous writer; cutover 
   console.log(`writer: ${app.acked.size} writes acknowledged, ${app.retries} retried`);
 
   // Every acknowledged write is on its shard exactly once, with its last acknowledged value.
-  const found = new Map<string, string>();
-  for (const [shard, url] of plan.targets.entries()) {
-    for (const r of await runSql<{ user_id: string; id: string; total: string; owned: boolean }[]>(
-      url,
-      `select user_id::text, id::text, total::text, ${plan.map.ownsSql('user_id', 'int', shard)} as owned from orders where id > ${ORDERS}`,
-    )) {
-      expect(r.owned).toBe(true);
-      const key = `${r.user_id}:${r.id}`;
-      expect(found.has(key)).toBe(false);
-      found.set(key, r.total);
-    }
-  }
+  const { found, problems } = await collectOrders(plan.targets, plan.map, ORDERS);
+  expect(problems).toEqual([]);
   expect(app.acked.size).toBeGreaterThan(100);
   for (const [key, total] of app.acked) expect(found.get(key), key).toBe(total);
 

@@ -4,10 +4,12 @@ import type { Sql, TransactionSql } from 'postgres';
 type Runner = Sql | TransactionSql;
 
 import { quoteIdent } from '../archive/checksum.ts';
+import { carrySequences, holdSnapshot, openSessions, waitForMarker, writeMarker } from './cutover-steps.ts';
+import type { HeldTransaction } from './held-transaction.ts';
 import { type FleetMapFile, writeFleetMap } from './map-file.ts';
 import { dropReplication, syncStates } from './replication.ts';
 import { SplitError } from './split-error.ts';
-import { connectForSplit, livesOn, MARKER_TABLE, type SplitPlan, tableSql } from './split-plan.ts';
+import { livesOn, type SplitPlan, tableSql } from './split-plan.ts';
 import { type VerifyReport, verifySplit } from './verify.ts';
 
 export interface CutoverReport {
@@ -21,67 +23,9 @@ export interface CutoverReport {
 
 const MARKER_ID = -1;
 
-interface HeldSnapshot {
-  readonly tx: TransactionSql;
-  close(): Promise<void>;
-}
-
-/**
- * A REPEATABLE READ transaction on its own connection, its snapshot taken now and held until
- * `close()`: verification reads the target as it was at the cutover while the app writes on.
- */
-async function holdSnapshot(url: string): Promise<HeldSnapshot> {
-  const sql = connectForSplit(url);
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  let taken!: (tx: TransactionSql) => void;
-  const started = new Promise<TransactionSql>((resolve) => {
-    taken = resolve;
-  });
-  const outcome = sql.begin('isolation level repeatable read read only', async (tx) => {
-    await tx.unsafe(`select count(*) from ${MARKER_TABLE}`); // the snapshot is taken here
-    taken(tx);
-    await finished;
-  });
-  const tx = await Promise.race([
-    started,
-    outcome.then(() => {
-      throw new Error('the snapshot transaction ended early');
-    }),
-  ]);
-  return {
-    tx,
-    close: async () => {
-      finish();
-      await outcome.catch(() => {});
-      await sql.end({ timeout: 2 });
-    },
-  };
-}
-
 async function count(sql: Runner, table: string): Promise<number> {
   const [r] = await sql.unsafe(`select count(*)::float8 as n from ${tableSql(table)}`);
   return Number(r!.n);
-}
-
-/** Waits until every target has applied the marker row written at `at` (so everything before it). */
-async function waitForMarker(targets: readonly Sql[], at: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const [shard, sql] of targets.entries()) {
-    for (;;) {
-      const [m] = await sql.unsafe(`select at::text as at from ${MARKER_TABLE} where shard = ${MARKER_ID}`);
-      if (m?.at === at) break;
-      if (Date.now() > deadline) {
-        throw new SplitError(
-          'SPLIT_NOT_READY',
-          `Target shard ${shard} did not catch up within ${timeoutMs} ms; writes were let through again and nothing changed. Check \`split status\` and retry.`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
 }
 
 /** Counts per table on the locked source against the targets; any difference aborts the cutover. */
@@ -99,19 +43,6 @@ async function checkCounts(plan: SplitPlan, source: Runner, targets: readonly Sq
         `"${table.name}" has ${want} rows on the source but ${got.join(' + ')} on the targets after catching up; the cutover was abandoned and writes go to the source again. Run \`split verify\` to see which buckets differ.`,
       );
     }
-  }
-}
-
-/** Moves every sequence of the split's tables on every target past the source's value. */
-async function carrySequences(plan: SplitPlan, source: Runner, targets: readonly Sql[]): Promise<void> {
-  const seqs = await source<{ seq: string }[]>`
-    select d.objid::regclass::text as seq from pg_depend d
-    join pg_class c on c.oid = d.objid and c.relkind = 'S'
-    where d.refobjid = any(${plan.tables.map((t) => t.name)}::regclass[]) and d.deptype in ('a', 'i')`;
-  for (const { seq } of seqs) {
-    const [v] = await source.unsafe(`select last_value::text as last, is_called as called from ${seq}`);
-    for (const t of targets)
-      await t`select setval(${seq}::regclass, ${v!.last as string}::bigint, ${v!.called as boolean})`;
   }
 }
 
@@ -142,21 +73,26 @@ export async function cutover(
       `Targets ${pending.map((s) => s.shard).join(', ')} are still copying; run \`drizzle-shard split\` until it says every target is ready.`,
     );
   }
-  const snapshots: HeldSnapshot[] = [];
+  const sessions = await openSessions(plan.targets);
+  const snapshots: HeldTransaction[] = [];
   let pauseMs = 0;
   let map: FleetMapFile | undefined;
+  const followers = targets.map((sql, shard) => ({ label: `Target shard ${shard}`, sql }));
   try {
+    // Catch up once before blocking writes, so the wait under the lock is only the last moments.
+    await waitForMarker(followers, MARKER_ID, await writeMarker(marker, MARKER_ID), catchUpTimeoutMs);
     await source.begin(async (tx) => {
       await tx.unsafe(`lock table ${plan.tables.map((t) => tableSql(t.name)).join(', ')} in exclusive mode`);
       const paused = performance.now();
-      const [m] = await marker.unsafe(
-        `insert into ${MARKER_TABLE} (shard, at) values (${MARKER_ID}, clock_timestamp())
-         on conflict (shard) do update set at = excluded.at returning at::text as at`,
-      );
-      await waitForMarker(targets, m!.at as string, catchUpTimeoutMs);
+      const at = await writeMarker(marker, MARKER_ID);
+      await waitForMarker(followers, MARKER_ID, at, catchUpTimeoutMs);
       await checkCounts(plan, tx, targets);
-      await carrySequences(plan, tx, targets);
-      for (const url of plan.targets) snapshots.push(await holdSnapshot(url));
+      await carrySequences(
+        plan.tables.map((t) => t.name),
+        [tx],
+        targets,
+      );
+      snapshots.push(...(await Promise.all(sessions.map(holdSnapshot))));
       map = writeFleetMap(mapFile, {
         mode: 'sharded',
         source: plan.source,
@@ -176,7 +112,8 @@ export async function cutover(
     if (error instanceof SplitError) throw error;
     throw new SplitError('SPLIT_NOT_READY', `Cutover failed: ${redactText((error as Error).message)}`);
   } finally {
-    await Promise.all(snapshots.map((s) => s.close()));
+    await Promise.all(snapshots.map((s) => s.end(false).catch(() => {})));
+    await Promise.all(sessions.map((s) => s.end({ timeout: 2 })));
     if (map) await dropReplication(plan, source, targets);
   }
 }

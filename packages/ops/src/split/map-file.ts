@@ -13,6 +13,12 @@ export interface FleetMapFile {
   readonly source: string;
   readonly shards: readonly string[];
   readonly map: ShardMapJson;
+  /** The layout a reshard replaced (so a resumed cutover, or a rollback, knows where rows came from). */
+  readonly previous?: {
+    readonly version: number;
+    readonly shards: readonly string[];
+    readonly map: ShardMapJson;
+  };
   readonly updatedAt: string;
 }
 

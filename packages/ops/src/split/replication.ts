@@ -10,8 +10,7 @@ import { livesOn, MARKER_TABLE, replicationName, type SplitPlan, tableSql } from
 export async function ensurePublications(plan: SplitPlan, source: Sql): Promise<void> {
   for (const shard of plan.targets.keys()) {
     const name = replicationName(shard);
-    const [exists] = await source`select count(*)::int as n from pg_publication where pubname = ${name}`;
-    if (exists!.n > 0) continue;
+    if (await publicationExists(source, name)) continue;
     const tables = plan.tables
       .filter((t) => livesOn(t, shard))
       .map((t) =>
@@ -23,30 +22,50 @@ export async function ensurePublications(plan: SplitPlan, source: Sql): Promise<
   }
 }
 
-/** Whether target `shard` already has this split's subscription (a resumed run). */
-export async function hasSubscription(target: Sql, shard: number): Promise<boolean> {
-  const [r] =
-    await target`select count(*)::int as n from pg_subscription where subname = ${replicationName(shard)}`;
+/** Whether `sql`'s database has a subscription called `name` (a resumed run). */
+export async function subscriptionExists(sql: Sql, name: string): Promise<boolean> {
+  const [r] = await sql`select count(*)::int as n from pg_subscription where subname = ${name}`;
   return r!.n > 0;
+}
+
+/** Whether `sql`'s database has a publication called `name`. */
+export async function publicationExists(sql: Sql, name: string): Promise<boolean> {
+  const [r] = await sql`select count(*)::int as n from pg_publication where pubname = ${name}`;
+  return r!.n > 0;
+}
+
+/** Whether target `shard` already has this split's subscription (a resumed run). */
+export const hasSubscription = (target: Sql, shard: number) =>
+  subscriptionExists(target, replicationName(shard));
+
+/**
+ * Creates subscription `name` on `target` to publication `name` on `source`: PostgreSQL copies
+ * the published rows first (table sync: COPY under the slot's snapshot, so the copy and the
+ * change stream meet with no gap and no overlap), then applies the source's changes as they
+ * commit. An existing subscription is left running.
+ */
+export async function ensureSubscription(target: Sql, name: string, source: string): Promise<void> {
+  if (await subscriptionExists(target, name)) return;
+  await target.unsafe(
+    `create subscription ${name} connection ${quoteLiteral(libpqUrl(source))} publication ${name}
+     with (copy_data = true, slot_name = ${quoteLiteral(name)})`,
+  );
+}
+
+/** Disables and drops subscription `name` (and with it its slot on the source), if it exists. */
+export async function dropSubscription(target: Sql, name: string): Promise<void> {
+  if (!(await subscriptionExists(target, name))) return;
+  await target.unsafe(`alter subscription ${name} disable`);
+  await target.unsafe(`drop subscription ${name}`);
 }
 
 /** A table's subscription state once its copy is over: `s` (synchronised) or `r` (ready, streaming). */
 export const isSynced = (state: string) => state === 'r' || state === 's';
 
-/**
- * One subscription per target, copying its rows first (PostgreSQL's table sync: COPY under the
- * slot's snapshot, so the copy and the change stream meet with no gap and no overlap) and then
- * applying the source's changes as they commit. An existing subscription is left running.
- */
+/** One subscription per target, to its publication on the source. */
 export async function ensureSubscriptions(plan: SplitPlan, targets: readonly Sql[]): Promise<void> {
-  for (const [shard, sql] of targets.entries()) {
-    const name = replicationName(shard);
-    if (await hasSubscription(sql, shard)) continue;
-    await sql.unsafe(
-      `create subscription ${name} connection ${quoteLiteral(libpqUrl(plan.source))} publication ${name}
-       with (copy_data = true, slot_name = ${quoteLiteral(name)})`,
-    );
-  }
+  for (const [shard, sql] of targets.entries())
+    await ensureSubscription(sql, replicationName(shard), plan.source);
 }
 
 /** The source URL as libpq takes it (postgres.js accepts options libpq does not know). */
@@ -59,56 +78,58 @@ function libpqUrl(url: string): string {
   return u.toString();
 }
 
-export interface TargetSyncState {
-  readonly shard: number;
+/** Where one subscription's copy and catch-up stand. */
+export interface SubscriptionState {
   /** Per table: i (init), d (copying), f/s (finishing), r (ready: streaming). */
   readonly tables: Readonly<Record<string, string>>;
   /** Rows copied so far by table syncs still running, per table. */
   readonly copying: Readonly<Record<string, number>>;
-  /** WAL bytes the target has not confirmed yet (source side). */
+  /** WAL bytes the subscriber has not confirmed yet (source side). */
   readonly lagBytes: number;
   readonly ready: boolean;
+}
+
+export interface TargetSyncState extends SubscriptionState {
+  readonly shard: number;
+}
+
+/** The state of subscription (and slot) `name` from `source` to `target`. */
+export async function subscriptionState(source: Sql, target: Sql, name: string): Promise<SubscriptionState> {
+  const rows = await target<{ table: string; state: string; suboid: number }[]>`
+    select c.relname as table, r.srsubstate as state, s.oid::int as suboid
+    from pg_subscription s join pg_subscription_rel r on r.srsubid = s.oid join pg_class c on c.oid = r.srrelid
+    where s.subname = ${name}`;
+  const tables = Object.fromEntries(
+    rows.filter((r) => r.table !== MARKER_TABLE).map((r) => [r.table, r.state]),
+  );
+  const copying: Record<string, number> = {};
+  if (rows.length) {
+    // Table-sync walsenders are named pg_<subscription oid>_sync_<relid>_<system id>.
+    for (const p of await source<{ table: string; tuples: number }[]>`
+      select p.relid::regclass::text as table, p.tuples_processed::float8 as tuples
+      from pg_stat_progress_copy p join pg_stat_activity a on a.pid = p.pid
+      where a.application_name like ${`pg_${rows[0]!.suboid}_sync_%`}`) {
+      copying[p.table] = Number(p.tuples);
+    }
+  }
+  const [lag] = await source`
+    select coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 as bytes
+    from pg_replication_slots where slot_name = ${name}`;
+  const ready = rows.length > 0 && rows.every((r) => isSynced(r.state));
+  return { tables, copying, lagBytes: Number(lag?.bytes ?? 0), ready };
 }
 
 /** Where each target's copy and catch-up stand. */
 export async function syncStates(source: Sql, targets: readonly Sql[]): Promise<TargetSyncState[]> {
   const states: TargetSyncState[] = [];
-  for (const [shard, sql] of targets.entries()) {
-    const name = replicationName(shard);
-    const rows = await sql<{ table: string; state: string; suboid: number }[]>`
-      select c.relname as table, r.srsubstate as state, s.oid::int as suboid
-      from pg_subscription s join pg_subscription_rel r on r.srsubid = s.oid join pg_class c on c.oid = r.srrelid
-      where s.subname = ${name}`;
-    const tables = Object.fromEntries(
-      rows.filter((r) => r.table !== MARKER_TABLE).map((r) => [r.table, r.state]),
-    );
-    const copying: Record<string, number> = {};
-    if (rows.length) {
-      // Table-sync walsenders are named pg_<subscription oid>_sync_<relid>_<system id>.
-      for (const p of await source<{ table: string; tuples: number }[]>`
-        select p.relid::regclass::text as table, p.tuples_processed::float8 as tuples
-        from pg_stat_progress_copy p join pg_stat_activity a on a.pid = p.pid
-        where a.application_name like ${`pg_${rows[0]!.suboid}_sync_%`}`) {
-        copying[p.table] = Number(p.tuples);
-      }
-    }
-    const [lag] = await source`
-      select coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 as bytes
-      from pg_replication_slots where slot_name = ${name}`;
-    const ready = rows.length > 0 && rows.every((r) => isSynced(r.state));
-    states.push({ shard, tables, copying, lagBytes: Number(lag?.bytes ?? 0), ready });
-  }
+  for (const [shard, sql] of targets.entries())
+    states.push({ shard, ...(await subscriptionState(source, sql, replicationName(shard))) });
   return states;
 }
 
 /** Ends the split's replication: subscriptions (and their slots on the source), then publications. */
 export async function dropReplication(plan: SplitPlan, source: Sql, targets: readonly Sql[]): Promise<void> {
-  for (const [shard, sql] of targets.entries()) {
-    const name = replicationName(shard);
-    if (!(await hasSubscription(sql, shard))) continue;
-    await sql.unsafe(`alter subscription ${name} disable`);
-    await sql.unsafe(`drop subscription ${name}`);
-  }
+  for (const [shard, sql] of targets.entries()) await dropSubscription(sql, replicationName(shard));
   for (const shard of plan.targets.keys())
     await source.unsafe(`drop publication if exists ${replicationName(shard)}`);
 }

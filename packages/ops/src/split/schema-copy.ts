@@ -4,10 +4,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Sql } from 'postgres';
 import { readTable } from '../archive/source-table.ts';
+import { isGuardDdl } from '../reshard/ownership-guard.ts';
 import { SplitError } from './split-error.ts';
 import { MARKER_DDL, type SplitPlan } from './split-plan.ts';
 
 const run = promisify(execFile);
+
+/** Where the DDL comes from: a database holding the tables (the split's source, a reshard's shard 0). */
+export type SchemaSource = Pick<SplitPlan, 'source' | 'tables'>;
 
 /** pg_dump: PG_BIN, then PATH, then /usr/lib/postgresql/<newest>/bin. */
 function findPgDump(): string {
@@ -31,7 +35,7 @@ function findPgDump(): string {
 }
 
 /** The source's DDL for the split's tables (and their sequences, indexes, constraints). */
-async function dumpSchema(plan: SplitPlan): Promise<string> {
+async function dumpSchema(plan: SchemaSource): Promise<string> {
   const tables = plan.tables.flatMap((t) => ['-t', t.name]);
   const { stdout } = await run(
     findPgDump(),
@@ -47,9 +51,10 @@ async function dumpSchema(plan: SplitPlan): Promise<string> {
     { maxBuffer: 64 * 1024 * 1024 },
   );
   // pg_dump 15.14+ wraps its output in psql meta-commands (\restrict, \unrestrict): not SQL.
+  // A reshard's ownership guard is the old owner's own (its function is not in a table dump).
   return stdout
     .split('\n')
-    .filter((line) => !line.startsWith('\\'))
+    .filter((line) => !line.startsWith('\\') && !isGuardDdl(line))
     .join('\n');
 }
 
@@ -58,7 +63,7 @@ async function dumpSchema(plan: SplitPlan): Promise<string> {
  * per target), from pg_dump of the source. Targets that already have them (created by
  * `drizzle-shard migrate`, or by an earlier run) are left as they are.
  */
-export async function copySchema(plan: SplitPlan, targets: readonly Sql[]): Promise<number[]> {
+export async function copySchema(plan: SchemaSource, targets: readonly Sql[]): Promise<number[]> {
   let ddl: string | undefined;
   const created: number[] = [];
   for (const [shard, sql] of targets.entries()) {

@@ -1,0 +1,325 @@
+import { redactText } from 'drizzle-shard';
+import type { Sql } from 'postgres';
+import {
+  carrySequences,
+  holdSnapshot,
+  openSessions,
+  waitForMarker,
+  writeMarker,
+} from '../split/cutover-steps.ts';
+import { type HeldTransaction, holdTransaction } from '../split/held-transaction.ts';
+import { type FleetMapFile, readFleetMap, writeFleetMap } from '../split/map-file.ts';
+import { SplitError } from '../split/split-error.ts';
+import { tableSql } from '../split/split-plan.ts';
+import type { Queryable, VerifyReport } from '../split/verify.ts';
+import { CLEANUP_SETTING, dropOwnershipGuard, installOwnershipGuard } from './ownership-guard.ts';
+import { ReshardError } from './reshard-error.ts';
+import { moveFilterSql, movesFrom, movesTo, type ReshardPlan, reshardMarkerKey } from './reshard-plan.ts';
+import { dropMoveReplication, moveStates } from './reshard-replication.ts';
+import { phaseOf, setPhase } from './reshard-state.ts';
+import { verifyMoves } from './reshard-verify.ts';
+
+export interface ReshardCutoverReport {
+  /** How long writes to the moving tables were blocked on the old owners, in ms (0 on a resumed run). */
+  readonly pauseMs: number;
+  readonly map: FleetMapFile;
+  readonly verify: VerifyReport;
+  /** Moved rows deleted from each old owner (only once verification passed). */
+  readonly deleted: Readonly<Record<number, number>>;
+}
+
+export interface ReshardCutoverOptions {
+  readonly catchUpTimeoutMs?: number;
+  /** How long to wait for the table locks on each old owner before giving up (nothing changes). */
+  readonly lockTimeoutMs?: number;
+  readonly cleanupBatch?: number;
+  readonly onCleanup?: (shard: number, deleted: number) => void;
+}
+
+/** Whether `file` already holds the plan's new map: the cutover happened, and this is a resumed run. */
+export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
+  file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.shards.length;
+
+const count = async (q: Queryable, from: string) =>
+  Number((await q.unsafe(`select count(*)::float8 as n from ${from}`))[0]!.n);
+
+/** Counts of every moving table, locked old owner against new owner, after the catch-up. */
+async function checkCounts(
+  plan: ReshardPlan,
+  held: ReadonlyMap<number, HeldTransaction>,
+  shards: readonly Sql[],
+) {
+  // Each old owner's locked transaction is one connection: its counts run one after another,
+  // different owners' at the same time.
+  await Promise.all(
+    movesFrom(plan).map(async (owner) => {
+      for (const move of plan.moves.filter((m) => m.from === owner)) {
+        for (const table of plan.tables) {
+          if (table.kind === 'unsharded') continue;
+          if (table.kind === 'reference' && plan.moves.find((m) => m.to === move.to) !== move) continue;
+          const from =
+            table.kind === 'sharded'
+              ? `${tableSql(table.name)} where ${moveFilterSql(plan, table, move)}`
+              : tableSql(table.name);
+          const [want, got] = await Promise.all([
+            count(held.get(owner)!.tx, from),
+            count(shards[move.to]!, from),
+          ]);
+          if (want !== got) {
+            throw new ReshardError(
+              'RESHARD_VERIFY_FAILED',
+              `"${table.name}" moving from shard ${move.from} to ${move.to}: ${want} rows on the old owner, ${got} on the new one after catching up; the cutover was abandoned and the old map stays live.`,
+            );
+          }
+        }
+      }
+    }),
+  );
+}
+
+/**
+ * Locks the moving tables against writes on every old owner that gives rows away (reads go on),
+ * each on its own session from `lockers`, giving up after `lockTimeoutMs` per owner.
+ */
+async function lockOldOwners(
+  plan: ReshardPlan,
+  lockers: ReadonlyMap<number, Sql>,
+  lockTimeoutMs: number,
+): Promise<Map<number, HeldTransaction>> {
+  const held = new Map<number, HeldTransaction>();
+  const tables = plan.tables.filter((t) => t.kind !== 'unsharded').map((t) => tableSql(t.name));
+  try {
+    for (const [from, sql] of lockers) {
+      const h = await holdTransaction(sql, 'read write', async (tx) => {
+        await tx.unsafe(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
+        await tx.unsafe(`lock table ${tables.join(', ')} in exclusive mode`);
+      }).catch((error) => {
+        throw new ReshardError(
+          'RESHARD_NOT_READY',
+          `Could not lock the moving tables on shard ${from} within ${lockTimeoutMs} ms (${redactText((error as Error).message)}): long or prepared transactions hold them. Nothing changed; retry.`,
+        );
+      });
+      held.set(from, h);
+    }
+    return held;
+  } catch (error) {
+    await Promise.all([...held.values()].map((h) => h.end(false).catch(() => {})));
+    throw error;
+  }
+}
+
+/** Deletes the rows an old owner gave away, in batches (the guard lets only this session through). */
+async function deleteMovedRows(
+  plan: ReshardPlan,
+  sql: Sql,
+  shard: number,
+  batch: number,
+  onBatch?: (n: number) => void,
+) {
+  let deleted = 0;
+  for (const table of plan.tables.filter((t) => t.kind === 'sharded')) {
+    const notOwned = `not (${plan.map.ownsSql(`"${table.keyColumn}"`, table.keyKind!, shard)})`;
+    for (;;) {
+      const n = await sql.begin(async (tx) => {
+        await tx`select set_config(${CLEANUP_SETTING}, 'on', true)`;
+        const r = await tx.unsafe(
+          `delete from ${tableSql(table.name)} where ctid = any(array(select ctid from ${tableSql(table.name)} where ${notOwned} limit ${batch}))`,
+        );
+        return r.count;
+      });
+      deleted += n;
+      if (n > 0) onBatch?.(deleted);
+      if (n < batch) break;
+    }
+    const left = await count(sql, `${tableSql(table.name)} where ${notOwned}`);
+    if (left > 0)
+      throw new ReshardError(
+        'RESHARD_VERIFY_FAILED',
+        `Shard ${shard} still holds ${left} moved rows of "${table.name}" after cleanup.`,
+      );
+  }
+  return deleted;
+}
+
+/**
+ * After the new map is live and verified: ends the replication, then deletes the moved rows
+ * from their old owners and records each as cleaned. A resumed run repeats only what is left.
+ */
+async function finish(
+  plan: ReshardPlan,
+  shards: readonly Sql[],
+  options: ReshardCutoverOptions,
+): Promise<Record<number, number>> {
+  const epoch = plan.map.toJSON().epoch;
+  await dropMoveReplication(plan, shards);
+  const deleted: Record<number, number> = {};
+  for (const from of movesFrom(plan)) {
+    const sql = shards[from]!;
+    if ((await phaseOf(sql, epoch, from)) === 'cleaned') continue;
+    deleted[from] = await deleteMovedRows(plan, sql, from, options.cleanupBatch ?? 20_000, (n) =>
+      options.onCleanup?.(from, n),
+    );
+    await setPhase(sql, epoch, from, 'cleaned');
+  }
+  return deleted;
+}
+
+/**
+ * The switch to the grown fleet:
+ * 1. lock the moving tables on every old owner against writes (reads go on), write each old
+ *    owner's marker and wait until its new owners applied it (so every earlier commit);
+ * 2. compare counts per move, carry sequences over, hold a snapshot on every shard involved;
+ * 3. write the next fleet-map version, install the ownership guard on the old owners (an app
+ *    still on the old map gets 25006 for a moved row and retries with the new map), release;
+ * 4. verify every moved bucket (counts and checksums) on the snapshots; only if that passes, end
+ *    the replication and delete the moved rows from their old owners.
+ * Run again after a crash, it picks up where the old owners' recorded phase says it stopped.
+ */
+export async function reshardCutover(
+  plan: ReshardPlan,
+  shards: readonly Sql[],
+  mapFile: string,
+  options: ReshardCutoverOptions = {},
+): Promise<ReshardCutoverReport> {
+  const epoch = plan.map.toJSON().epoch;
+  const onFile = readFleetMap(mapFile);
+  if (isFlipped(plan, onFile)) {
+    const phases = await Promise.all(movesFrom(plan).map((f) => phaseOf(shards[f]!, epoch, f)));
+    const verify = phases.every((p) => p === 'verified' || p === 'cleaned')
+      ? { ok: true, tables: [], problems: [] }
+      : await verifyMoves(plan, shards);
+    if (!verify.ok) return { pauseMs: 0, map: onFile!, verify, deleted: {} };
+    for (const f of movesFrom(plan))
+      if ((await phaseOf(shards[f]!, epoch, f)) === 'frozen')
+        await setPhase(shards[f]!, epoch, f, 'verified');
+    return { pauseMs: 0, map: onFile!, verify, deleted: await finish(plan, shards, options) };
+  }
+  if (onFile?.version !== plan.current.version) {
+    throw new ReshardError(
+      'RESHARD_NOT_READY',
+      `The fleet map changed since this reshard was planned (version ${onFile?.version ?? 'none'}, planned from ${plan.current.version}); plan again.`,
+    );
+  }
+  const pending = (await moveStates(plan, shards)).filter((s) => !s.ready);
+  if (pending.length) {
+    throw new ReshardError(
+      'RESHARD_NOT_READY',
+      `Moves ${pending.map((s) => `${s.from}→${s.to}`).join(', ')} are still copying; run \`drizzle-shard reshard\` until it says every move is ready.`,
+    );
+  }
+  const owners = movesFrom(plan);
+  const involved = [...owners, ...movesTo(plan)];
+  const lockers = await openSessions(owners.map((f) => plan.shards[f]!));
+  const snapshotSessions = await openSessions(involved.map((s) => plan.shards[s]!));
+  const snapshots = new Map<number, HeldTransaction>();
+  const closeSessions = async () => {
+    await Promise.all([...snapshots.values()].map((s) => s.end(false).catch(() => {})));
+    await Promise.all([...lockers, ...snapshotSessions].map((s) => s.end({ timeout: 2 })));
+  };
+  const catchUp = async () => {
+    const written = await Promise.all(owners.map((f) => writeMarker(shards[f]!, reshardMarkerKey(f))));
+    for (const [i, f] of owners.entries()) {
+      await waitForMarker(
+        plan.moves
+          .filter((m) => m.from === f)
+          .map((m) => ({ label: `New shard ${m.to}`, sql: shards[m.to]! })),
+        reshardMarkerKey(f),
+        written[i]!,
+        options.catchUpTimeoutMs ?? 30_000,
+      );
+    }
+  };
+  let held = new Map<number, HeldTransaction>();
+  let map: FleetMapFile | undefined;
+  let pauseMs = 0;
+  try {
+    await catchUp(); // once before blocking writes, so the wait under the locks is only the last moments
+    const paused = performance.now();
+    held = await lockOldOwners(
+      plan,
+      new Map(owners.map((f, i) => [f, lockers[i]!])),
+      options.lockTimeoutMs ?? 5_000,
+    );
+    await catchUp();
+    await checkCounts(plan, held, shards);
+    await carrySequences(
+      plan.tables.map((t) => t.name),
+      [...held.values()].map((h) => h.tx),
+      movesTo(plan).map((to) => shards[to]!),
+    );
+    const taken = await Promise.all(snapshotSessions.map(holdSnapshot));
+    for (const [i, s] of involved.entries()) snapshots.set(s, taken[i]!);
+    map = writeFleetMap(mapFile, {
+      mode: 'sharded',
+      source: plan.current.source,
+      shards: plan.shards,
+      map: plan.map.toJSON(),
+      previous: { version: plan.current.version, shards: plan.current.shards, map: plan.current.map },
+    });
+    for (const [f, h] of held) {
+      await installOwnershipGuard(h.tx, plan, f, map.version);
+      await setPhase(h.tx, epoch, f, 'frozen');
+    }
+    await Promise.all([...held.values()].map((h) => h.end(true)));
+    pauseMs = performance.now() - paused;
+  } catch (error) {
+    await Promise.all([...held.values()].map((h) => h.end(false).catch(() => {})));
+    await closeSessions();
+    if (map) {
+      const { mode, source, shards: urls, map: json } = plan.current;
+      writeFleetMap(mapFile, { mode, source, shards: urls, map: json });
+    }
+    if (error instanceof ReshardError) throw error;
+    if (error instanceof SplitError) throw new ReshardError('RESHARD_NOT_READY', error.message);
+    throw new ReshardError(
+      'RESHARD_NOT_READY',
+      `Cutover failed, the old map stays live: ${redactText((error as Error).message)}`,
+    );
+  }
+  let verify: VerifyReport;
+  try {
+    verify = await verifyMoves(
+      plan,
+      plan.shards.map((_, s) => snapshots.get(s)?.tx ?? shards[s]!),
+    );
+  } finally {
+    await closeSessions();
+  }
+  if (!verify.ok) return { pauseMs, map, verify, deleted: {} };
+  for (const f of movesFrom(plan)) await setPhase(shards[f]!, epoch, f, 'verified');
+  return { pauseMs, map, verify, deleted: await finish(plan, shards, options) };
+}
+
+/**
+ * Points the app back at the old layout (a new map version) and removes the guard, while the
+ * old owners still hold every moved row; refused once any of them deleted its moved rows.
+ */
+export async function reshardRollback(
+  plan: ReshardPlan,
+  shards: readonly Sql[],
+  mapFile: string,
+): Promise<FleetMapFile> {
+  const onFile = readFleetMap(mapFile);
+  if (!isFlipped(plan, onFile))
+    throw new ReshardError(
+      'RESHARD_NOT_READY',
+      "The fleet map is not the reshard's new one; there is nothing to roll back.",
+    );
+  const epoch = plan.map.toJSON().epoch;
+  for (const f of movesFrom(plan)) {
+    if ((await phaseOf(shards[f]!, epoch, f)) === 'cleaned') {
+      throw new ReshardError(
+        'RESHARD_NOT_READY',
+        `Shard ${f} already deleted the rows it gave away (after verification passed); a rollback would lose them. Reshard again instead.`,
+      );
+    }
+  }
+  for (const f of movesFrom(plan)) await shards[f]!.begin(async (tx) => dropOwnershipGuard(tx, plan.tables));
+  await dropMoveReplication(plan, shards);
+  return writeFleetMap(mapFile, {
+    mode: 'sharded',
+    source: plan.current.source,
+    shards: plan.current.shards,
+    map: plan.current.map,
+  });
+}

@@ -1,0 +1,67 @@
+import type { Sql } from 'postgres';
+import {
+  dropSubscription,
+  ensureSubscription,
+  publicationExists,
+  type SubscriptionState,
+  subscriptionState,
+} from '../split/replication.ts';
+import { MARKER_TABLE, tableSql } from '../split/split-plan.ts';
+import {
+  moveFilterSql,
+  moveName,
+  type ReshardPlan,
+  reshardMarkerKey,
+  type ShardMove,
+} from './reshard-plan.ts';
+
+/** The move that carries the reference tables to `move.to`: its first one (lowest old shard). */
+const carriesReference = (plan: ReshardPlan, move: ShardMove) =>
+  plan.moves.find((m) => m.to === move.to) === move;
+
+/**
+ * One publication per move on its old owner: each sharded table filtered to the move's units
+ * (row filters on the same bucket SQL the map checks with), the reference tables on the first
+ * move into each new shard, and the old owner's own marker row.
+ */
+export async function ensureMovePublications(plan: ReshardPlan, shards: readonly Sql[]): Promise<void> {
+  for (const move of plan.moves) {
+    const name = moveName(move);
+    const old = shards[move.from]!;
+    if (await publicationExists(old, name)) continue;
+    const tables = plan.tables.flatMap((t) => {
+      if (t.kind === 'sharded') return [`${tableSql(t.name)} where (${moveFilterSql(plan, t, move)})`];
+      return t.kind === 'reference' && carriesReference(plan, move) ? [tableSql(t.name)] : [];
+    });
+    tables.push(`${MARKER_TABLE} where (shard = ${reshardMarkerKey(move.from)})`);
+    await old.unsafe(`create publication ${name} for table ${tables.join(', ')}`);
+  }
+}
+
+/** One subscription per move on its new owner. */
+export async function ensureMoveSubscriptions(plan: ReshardPlan, shards: readonly Sql[]): Promise<void> {
+  for (const move of plan.moves)
+    await ensureSubscription(shards[move.to]!, moveName(move), plan.shards[move.from]!);
+}
+
+export interface MoveState extends SubscriptionState {
+  readonly from: number;
+  readonly to: number;
+}
+
+export async function moveStates(plan: ReshardPlan, shards: readonly Sql[]): Promise<MoveState[]> {
+  const states: MoveState[] = [];
+  for (const move of plan.moves) {
+    const state = await subscriptionState(shards[move.from]!, shards[move.to]!, moveName(move));
+    states.push({ from: move.from, to: move.to, ...state });
+  }
+  return states;
+}
+
+/** Ends every move's replication: the subscription (and its slot), then the publication. */
+export async function dropMoveReplication(plan: ReshardPlan, shards: readonly Sql[]): Promise<void> {
+  for (const move of plan.moves) {
+    await dropSubscription(shards[move.to]!, moveName(move));
+    await shards[move.from]!.unsafe(`drop publication if exists ${moveName(move)}`);
+  }
+}

@@ -1,0 +1,94 @@
+import { ShardMap } from 'drizzle-shard';
+import { describe, expect, it } from 'vitest';
+import { type FleetMapFile, planFromFleetMap, planReshard } from '../src/index.ts';
+import { unitsSql } from '../src/reshard/reshard-plan.ts';
+
+const fleet = (map: ShardMap, shards: number, extra: Partial<FleetMapFile> = {}): FleetMapFile => ({
+  format: 1,
+  version: 3,
+  mode: 'sharded',
+  source: 'postgres://db/src',
+  shards: Array.from({ length: shards }, (_, i) => `postgres://db/s${i}`),
+  map: map.toJSON(),
+  updatedAt: '2026-12-01T00:00:00Z',
+  ...extra,
+});
+const add = (n: number, from: number) => Array.from({ length: n }, (_, i) => `postgres://db/s${from + i}`);
+const tables = [{ name: 'orders', kind: 'sharded' as const, keyColumn: 'user_id', keyKind: 'int' as const }];
+
+describe('planReshard', () => {
+  it('4 → 8 hash: each old shard keeps half its buckets and gives the other half to one new shard', () => {
+    const plan = planReshard(fleet(ShardMap.hash({ shards: 4 }), 4), add(4, 4), tables);
+    expect(plan.shards).toHaveLength(8);
+    expect(plan.map.toJSON().epoch).toBe(2);
+    expect(plan.moves.map((m) => [m.from, m.to, m.units.length])).toEqual([
+      [0, 4, 512],
+      [1, 5, 512],
+      [2, 6, 512],
+      [3, 7, 512],
+    ]);
+    const old = plan.oldMap;
+    for (let b = 0; b < 4096; b++) {
+      const now = plan.map.shardOfBucket(b);
+      const moved = plan.moves.find((m) => m.units.includes(b));
+      expect(now).toBe(moved ? moved.to : old.shardOfBucket(b)); // only moved buckets change owner
+    }
+    for (let s = 0; s < 8; s++) {
+      expect(plan.map.toJSON().strategy === 'hash' && plan.map.ownsSql('k', 'int', s)).toContain('between');
+    }
+  });
+
+  it('4 → 6 hash: shares are even (682 or 683 buckets) and only surplus buckets move', () => {
+    const plan = planReshard(fleet(ShardMap.hash({ shards: 4 }), 4), add(2, 4), tables);
+    const owned = new Array(6).fill(0);
+    for (let b = 0; b < 4096; b++) owned[plan.map.shardOfBucket(b)]++;
+    expect(owned.every((n) => n === 682 || n === 683)).toBe(true);
+    const moved = plan.moves.reduce((n, m) => n + m.units.length, 0);
+    expect(moved).toBe(owned[4] + owned[5]);
+  });
+
+  it('modulo 4 → 8: residue r of 8 moves from shard r % 4 to shard r; a non-multiple is refused', () => {
+    const plan = planReshard(fleet(ShardMap.modulo(4), 4), add(4, 4), tables);
+    expect(plan.map.toJSON()).toMatchObject({ strategy: 'modulo', shards: 8, epoch: 2 });
+    expect(plan.moves).toEqual([
+      { from: 0, to: 4, units: [4] },
+      { from: 1, to: 5, units: [5] },
+      { from: 2, to: 6, units: [6] },
+      { from: 3, to: 7, units: [7] },
+    ]);
+    expect(() => planReshard(fleet(ShardMap.modulo(4), 4), add(2, 4), tables)).toThrow(
+      expect.objectContaining({
+        code: 'RESHARD_BAD_INPUT',
+        message: expect.stringContaining('multiple of its shard count'),
+      }),
+    );
+  });
+
+  it('refuses a fleet that is not sharded yet, no new shard, or a new shard that is already in the fleet', () => {
+    const map = ShardMap.hash({ shards: 2 });
+    expect(() => planReshard(fleet(map, 2, { mode: 'single' }), add(2, 2), tables)).toThrow(/split cutover/);
+    expect(() => planReshard(fleet(map, 2), [], tables)).toThrow(/at least one new shard/);
+    expect(() => planReshard(fleet(map, 2), ['postgres://db/s1'], tables)).toThrow(/database of its own/);
+  });
+
+  it('rebuilds the plan from the replaced layout once the new map is live (a resumed cutover)', () => {
+    const before = fleet(ShardMap.hash({ shards: 4 }), 4);
+    const plan = planReshard(before, add(4, 4), tables);
+    const after: FleetMapFile = {
+      ...before,
+      version: 4,
+      shards: plan.shards,
+      map: plan.map.toJSON(),
+      previous: { version: 3, shards: before.shards, map: before.map },
+    };
+    const again = planFromFleetMap(after, add(4, 4), tables);
+    expect(again.map.toJSON()).toEqual(plan.map.toJSON());
+    expect(again.moves).toEqual(plan.moves);
+    expect(again.current.version).toBe(3);
+  });
+
+  it('writes unit sets as ranges', () => {
+    expect(unitsSql('u', [1, 2, 3, 7, 9, 10])).toBe('(u between 1 and 3 or u = 7 or u between 9 and 10)');
+    expect(unitsSql('u', [])).toBe('false');
+  });
+});

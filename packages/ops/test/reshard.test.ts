@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
+import { ShardMap } from 'drizzle-shard';
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  openReshard,
+  planFromFleetMap,
+  type ReshardPlan,
+  readFleetMap,
+  reshardCutover,
+  reshardRollback,
+  type SplitTable,
+  startReshard,
+  writeFleetMap,
+} from '../src/index.ts';
+import { collectOrders, startWriter } from './support/fleet-writer.ts';
+
+const USERS = 20_000;
+const ORDERS = Number(process.env.RESHARD_TEST_ORDERS ?? 400_000);
+
+let cluster: Cluster;
+let dir: string;
+
+const DDL = `
+create table users (id bigint primary key, email text not null, name text not null);
+create table orders (user_id bigint not null, id bigint not null, status text not null, total numeric(12,2) not null,
+  created_at timestamptz not null default now(), primary key (user_id, id));
+create table countries (code text primary key, name text not null);
+create table audit_log (id bigserial primary key, message text not null);`;
+
+const TABLES: SplitTable[] = [
+  { name: 'users', kind: 'sharded', keyColumn: 'id', keyKind: 'int' },
+  { name: 'orders', kind: 'sharded', keyColumn: 'user_id', keyKind: 'int' },
+  { name: 'countries', kind: 'reference' },
+  { name: 'audit_log', kind: 'unsharded' },
+];
+
+/** A sharded fleet as a split leaves it: each shard holds the rows `map` gives it. */
+async function loadFleet(urls: readonly string[], map: ShardMap, orders: number) {
+  await Promise.all(
+    urls.map((url, shard) =>
+      runSql(
+        url,
+        `${DDL}
+        insert into users select g, 'u' || g || '@example.com', 'User ' || g from generate_series(1, ${USERS}) g
+          where ${map.ownsSql('g', 'int', shard)};
+        insert into orders select 1 + g % ${USERS}, g, 'new', (g % 1000) / 10.0, now() - g * interval '1 second'
+          from generate_series(1, ${orders}) g where ${map.ownsSql(`(1 + g % ${USERS})`, 'int', shard)};
+        insert into countries values ('NO', 'Norway'), ('SE', 'Sweden');
+        ${shard === 0 ? "insert into audit_log (message) select 'event ' || g from generate_series(1, 500) g;" : ''}`,
+      ),
+    ),
+  );
+}
+
+/** `select count(*)` over every shard, and the rows a shard holds but does not own under `map`. */
+async function census(urls: readonly string[], map: ShardMap, table: string, key: string) {
+  let rows = 0;
+  let foreign = 0;
+  for (const [shard, url] of urls.entries()) {
+    const [r] = await runSql<{ n: number; foreign: number }[]>(
+      url,
+      `select count(*)::int as n, count(*) filter (where not ${map.ownsSql(key, 'int', shard)})::int as foreign from ${table}`,
+    );
+    rows += r!.n;
+    foreign += r!.foreign;
+  }
+  return { rows, foreign };
+}
+
+beforeAll(async () => {
+  cluster = await startCluster({ shards: 8, settings: { max_wal_senders: 12, max_replication_slots: 12 } });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'reshard-test-'));
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('reshards 4 → 8 under a continuous writer: 0 lost, every moved bucket verified, old owners keep no moved row', async () => {
+  const urls = cluster.shards.map((s) => s.primary.url);
+  const oldMap = ShardMap.hash({ shards: 4 });
+  await loadFleet(urls.slice(0, 4), oldMap, ORDERS);
+  const mapFile = path.join(dir, 'fleet-map.json');
+  writeFleetMap(mapFile, {
+    mode: 'sharded',
+    source: urls[0]!,
+    shards: urls.slice(0, 4),
+    map: oldMap.toJSON(),
+  });
+  const plan = planFromFleetMap(readFleetMap(mapFile)!, urls.slice(4), TABLES);
+
+  const app = startWriter(mapFile, { users: USERS, firstId: ORDERS });
+  const states = await startReshard(plan);
+  expect(states.map((s) => `${s.from}→${s.to}`)).toEqual(['0→4', '1→5', '2→6', '3→7']);
+  expect(states.every((s) => s.ready)).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the app keeps writing with the old map
+
+  const movedUser = (() => {
+    for (let u = 1; ; u++) if (oldMap.shardOf(u, 'int') === 1 && plan.map.shardOf(u, 'int') === 5) return u;
+  })();
+  const stale = postgres(urls[1]!, { max: 1, onnotice: () => {} }); // an app session still on map version 1
+  await stale`select 1`;
+
+  const c = openReshard(plan);
+  let report: Awaited<ReturnType<typeof reshardCutover>>;
+  try {
+    report = await reshardCutover(plan, c.shards, mapFile);
+  } finally {
+    await c.close();
+  }
+  expect(report.verify.problems).toEqual([]);
+  expect(report.verify.ok).toBe(true);
+  expect(report.map).toMatchObject({ mode: 'sharded', version: 2, shards: urls });
+  expect(Object.keys(report.deleted).map(Number)).toEqual([0, 1, 2, 3]);
+  expect(Object.values(report.deleted).every((n) => n > 0)).toBe(true);
+  console.log(
+    `reshard 4 → 8: write pause ${report.pauseMs.toFixed(0)} ms; ${report.verify.tables.map((t) => `${t.table} ${t.rows} rows in ${t.units} units`).join(', ')}; deleted from old owners ${JSON.stringify(report.deleted)}`,
+  );
+  expect(report.pauseMs).toBeLessThan(5_000);
+
+  // A write to a moved row through the old map is refused, naming the new map version.
+  await expect(
+    stale`insert into orders (user_id, id, status, total) values (${movedUser}, 1, 'x', 1)`,
+  ).rejects.toMatchObject({
+    code: '25006',
+    message: expect.stringContaining('fleet map version 2'),
+  });
+  await stale.end();
+
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the app now writes with the new map
+  await app.stop();
+  console.log(`writer: ${app.acked.size} writes acknowledged, ${app.retries} retried`);
+
+  const { found, problems } = await collectOrders(urls, plan.map, ORDERS);
+  expect(problems).toEqual([]);
+  expect(app.acked.size).toBeGreaterThan(100);
+  for (const [key, total] of app.acked) expect(found.get(key), key).toBe(total);
+  const orders = await census(urls, plan.map, `orders where id <= ${ORDERS}`, 'user_id');
+  expect(orders).toEqual({ rows: ORDERS, foreign: 0 });
+  expect(await census(urls, plan.map, 'users', 'id')).toEqual({ rows: USERS, foreign: 0 });
+  for (const url of urls) {
+    const [n] = await runSql<{ n: number }[]>(url, 'select count(*)::int as n from countries');
+    expect(n!.n).toBe(2);
+  }
+
+  // Run again (as after a crash): nothing left to do; a rollback is refused once rows were deleted.
+  const c2 = openReshard(planFromFleetMap(readFleetMap(mapFile)!, urls.slice(4), TABLES));
+  try {
+    const again = await reshardCutover(plan, c2.shards, mapFile);
+    expect(again).toMatchObject({ pauseMs: 0, deleted: {}, verify: { ok: true } });
+    await expect(reshardRollback(plan, c2.shards, mapFile)).rejects.toMatchObject({
+      code: 'RESHARD_NOT_READY',
+    });
+  } finally {
+    await c2.close();
+  }
+}, 400_000);
+
+it('a corrupted moved row fails verification: nothing is deleted and a rollback restores the old map', async () => {
+  const small = await startCluster({
+    shards: 4,
+    settings: { max_wal_senders: 12, max_replication_slots: 12 },
+  });
+  try {
+    const urls = small.shards.map((s) => s.primary.url);
+    const oldMap = ShardMap.modulo(2);
+    await loadFleet(urls.slice(0, 2), oldMap, 5_000);
+    const mapFile = path.join(dir, 'small-map.json');
+    writeFleetMap(mapFile, {
+      mode: 'sharded',
+      source: urls[0]!,
+      shards: urls.slice(0, 2),
+      map: oldMap.toJSON(),
+    });
+    const plan: ReshardPlan = planFromFleetMap(readFleetMap(mapFile)!, urls.slice(2), TABLES);
+    expect(plan.moves).toEqual([
+      { from: 0, to: 2, units: [2] },
+      { from: 1, to: 3, units: [3] },
+    ]);
+    await expect(
+      startReshard({ ...plan, shards: [...plan.shards.slice(0, 3), 'postgres://app:pw-7@127.0.0.1:1/x'] }),
+    ).rejects.toMatchObject({ code: 'RESHARD_BAD_INPUT', message: expect.not.stringContaining('pw-7') });
+    await startReshard(plan);
+    await runSql(urls[3]!, 'update orders set total = total + 1 where id = (select min(id) from orders)');
+
+    const c = openReshard(plan);
+    try {
+      const report = await reshardCutover(plan, c.shards, mapFile);
+      expect(report.verify.ok).toBe(false);
+      expect(report.verify.problems.map((p) => `${p.table} ${p.kind}@${p.shard} unit ${p.unit}`)).toEqual([
+        'orders differs@3 unit 3',
+      ]);
+      expect(report.deleted).toEqual({});
+      // The old owner still holds every moved row, and refuses writes to them.
+      expect((await census(urls.slice(0, 2), oldMap, 'orders', 'user_id')).rows).toBe(5_000);
+      await expect(runSql(urls[1]!, 'update orders set total = 0 where user_id = 3')).rejects.toMatchObject({
+        code: '25006',
+      });
+
+      const back = await reshardRollback(plan, c.shards, mapFile);
+      expect(back).toMatchObject({ version: 3, shards: urls.slice(0, 2), map: oldMap.toJSON() });
+      await runSql(urls[1]!, 'update orders set total = 0 where user_id = 3'); // writable again
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await small.destroy();
+  }
+}, 180_000);
