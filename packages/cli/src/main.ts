@@ -11,11 +11,10 @@ Commands available in this version:
   dev            A local cluster for development: dev up | status | down
   migrate        Apply drizzle-kit migrations to every shard; \`migrate status\` shows lag and drift
   split          Online split of one database into shards: start, status, verify, cutover, rollback
+  reshard        Grow a sharded fleet N → M online: start, status, verify, cutover, rollback
   archive        Move rows older than a cut-off into a DuckDB file, verified; \`archive query\` reads it
   help         Show this help
   version      Print the version
-
-Planned (see the project's issues): reshard (N → M shards).
 `;
 
 import { archiveCommand } from './commands/archive.ts';
@@ -24,6 +23,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { generateCommand } from './commands/generate.ts';
 import { indexesApplyCommand } from './commands/indexes-apply.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { reshardCommand } from './commands/reshard.ts';
 import { splitCommand } from './commands/split.ts';
 import type { Output } from './output.ts';
 
@@ -45,6 +45,8 @@ export async function run(
       return devCommand(rest, io, cwd);
     case 'split':
       return splitCommand(rest, io, cwd);
+    case 'reshard':
+      return reshardCommand(rest, io, cwd);
     case 'archive':
       return archiveCommand(rest, io, cwd);
     case 'migrate':

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
+import { ShardMap } from 'drizzle-shard';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DDL } from '../../../examples/orders-app/src/schema.ts';
 import { run } from '../src/index.ts';
@@ -14,11 +15,14 @@ const APP = path.resolve(import.meta.dirname, '../../../examples/orders-app');
 let cluster: Cluster;
 let dir: string;
 let args: string[];
+let mapFile: string;
 
 beforeAll(async () => {
-  cluster = await startCluster({ shards: 3 });
+  // shard 0 is the single database, 1–2 the split's shards, 3–4 the reshard's new ones
+  cluster = await startCluster({ shards: 5 });
   dir = mkdtempSync(path.join(os.tmpdir(), 'split-cli-'));
   const source = cluster.shards[0]!.primary.url;
+  mapFile = path.join(dir, 'fleet.json');
   await runSql(
     source,
     `${DDL}
@@ -30,9 +34,9 @@ beforeAll(async () => {
   args = [
     '--from',
     source,
-    ...cluster.shards.slice(1).flatMap((s) => ['--to', s.primary.url]),
+    ...cluster.shards.slice(1, 3).flatMap((s) => ['--to', s.primary.url]),
     '--map',
-    path.join(dir, 'fleet.json'),
+    mapFile,
   ];
 }, 120_000);
 
@@ -79,4 +83,50 @@ it('split start survives SIGKILL at random points (5 runs), then completes; veri
   const again = capture();
   expect(await run(['split', 'start', ...args], again.io, APP)).toBe(2);
   expect(again.err.join('')).toContain('SPLIT_TARGET_NOT_EMPTY');
+}, 300_000);
+
+it('reshard grows the split fleet 2 → 4: bad input exits 2, start, status, cutover; every row on its new owner', async () => {
+  const add = cluster.shards.slice(3).flatMap((s) => ['--add', s.primary.url]);
+  const bad = capture();
+  expect(await run(['reshard', ...add, '--to', '5', '--map', mapFile], bad.io, APP)).toBe(2);
+  expect(bad.err.join('')).toContain('--to 5 does not match');
+  const noMap = capture();
+  expect(await run(['reshard', ...add, '--map', path.join(dir, 'none.json')], noMap.io, APP)).toBe(2);
+  expect(noMap.err.join('')).toContain('RESHARD_BAD_INPUT');
+
+  const start = capture();
+  expect(
+    await run(['reshard', 'start', ...add, '--to', '4', '--map', mapFile], start.io, APP),
+    start.all.join(''),
+  ).toBe(0);
+  expect(start.out.join('')).toContain('moves 0→2 (1024 buckets), 1→3 (1024 buckets)');
+  expect(start.out.join('')).toContain('every move is ready');
+  const status = capture();
+  expect(await run(['reshard', 'status', ...add, '--map', mapFile], status.io, APP)).toBe(0);
+  expect(status.out.join('')).toMatch(/move 0→2: \d+\/\d+ tables ready/);
+
+  const cut = capture();
+  expect(await run(['reshard', 'cutover', ...add, '--map', mapFile], cut.io, APP), cut.all.join('')).toBe(0);
+  expect(cut.out.join('')).toMatch(/cutover done: writes paused \d+ ms; fleet map version 3 \(4 shards\)/);
+  expect(cut.out.join('')).toContain('verified: every bucket matches');
+  expect(cut.out.join('')).toMatch(/old owners cleaned: shard 0 [\d,]+ rows, shard 1 [\d,]+ rows/);
+  const again = capture();
+  expect(await run(['reshard', 'cutover', ...add, '--map', mapFile], again.io, APP), again.all.join('')).toBe(
+    0,
+  );
+  expect(again.out.join('')).toContain('old owners were already clean');
+
+  const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  const shards = ShardMap.fromJSON(map.map);
+  let orders = 0;
+  for (const [i, url] of (map.shards as string[]).entries()) {
+    const [r] = await runSql<{ n: number; foreign: number }[]>(
+      url,
+      `select count(*)::int as n, count(*) filter (where not ${shards.ownsSql('user_id', 'int', i)})::int as foreign from orders`,
+    );
+    expect(r!.foreign).toBe(0);
+    expect(r!.n).toBeGreaterThan(0);
+    orders += r!.n;
+  }
+  expect(orders).toBe(200_000);
 }, 300_000);

@@ -1,22 +1,20 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodegenError, loadConfig, loadSchema } from '@drizzle-shard/codegen';
+import { CodegenError } from '@drizzle-shard/codegen';
 import {
   cutover,
-  isSynced,
   openSplit,
   readFleetMap,
   rollback,
   SplitError,
   type SplitPlan,
-  type SplitTable,
   startSplit,
   syncStates,
-  type TargetSyncState,
   verifySplit,
 } from '@drizzle-shard/ops';
 import { redactText, ShardMap } from 'drizzle-shard';
 import type { Output } from '../output.ts';
+import { syncLine, tablesFromConfig, writeVerifyReport } from './fleet-command-support.ts';
 
 export const SPLIT_HELP = `drizzle-shard split [start|status|verify|cutover|rollback] --from SOURCE_URL --to SHARD_URL [--to …]
                     [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json] [--modulo]
@@ -40,31 +38,13 @@ Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (not
 `;
 
 async function planFrom(values: Record<string, unknown>, cwd: string): Promise<SplitPlan> {
-  const config = await loadConfig(cwd, values.config as string | undefined);
-  const tables: SplitTable[] = (await loadSchema(config.schemaFiles)).map((t) => ({
-    name: t.name,
-    kind: t.sharding,
-    ...(t.keyColumn ? { keyColumn: t.keyColumn, keyKind: t.keyKind! } : {}),
-  }));
   const targets = values.to as string[];
   return {
     source: values.from as string,
     targets,
     map: values.modulo ? ShardMap.modulo(targets.length) : ShardMap.hash({ shards: targets.length }),
-    tables,
+    tables: await tablesFromConfig(cwd, values.config as string | undefined),
   };
-}
-
-function progressLine(states: readonly TargetSyncState[]): string {
-  return states
-    .map((s) => {
-      const copying = Object.entries(s.copying).map(
-        ([t, n]) => `${t} ${Math.round(n).toLocaleString('en-US')} rows`,
-      );
-      const done = Object.values(s.tables).filter(isSynced).length;
-      return `shard ${s.shard}: ${done}/${Object.keys(s.tables).length} tables ready${copying.length ? `, copying ${copying.join(', ')}` : ''}, lag ${Math.round(s.lagBytes / 1024)} KiB`;
-    })
-    .join(' | ');
 }
 
 export async function splitCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
@@ -101,7 +81,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
         onProgress: (s) => {
           if (Date.now() - last < 2000 && !s.every((t) => t.ready)) return;
           last = Date.now();
-          io.out.write(`  ${progressLine(s)}\n`);
+          io.out.write(`  ${syncLine(s.map((t) => ({ label: `shard ${t.shard}`, ...t })))}\n`);
         },
       });
       io.out.write(
@@ -117,7 +97,9 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
         return 0;
       }
       if (step === 'status') {
-        io.out.write(`  ${progressLine(await syncStates(c.source, c.targets))}\n`);
+        io.out.write(
+          `  ${syncLine((await syncStates(c.source, c.targets)).map((t) => ({ label: `shard ${t.shard}`, ...t })))}\n`,
+        );
         io.out.write(`fleet map: ${readFleetMap(mapFile)?.mode ?? 'not written yet'}\n`);
         return 0;
       }
@@ -130,18 +112,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
           `cutover done: writes paused ${Math.round(report.pauseMs)} ms; fleet map version ${report.map.version} (sharded); the source is read-only and untouched\n`,
         );
       }
-      for (const t of report.verify.tables)
-        io.out.write(`  ${t.table}: ${t.rows} rows in ${t.units} buckets checked\n`);
-      for (const p of report.verify.problems.slice(0, 20)) {
-        io.out.write(
-          `  ! ${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (bucket ${p.unit})` : ''}: source ${p.source?.rows ?? 0} rows, shard ${p.target?.rows ?? 0}\n`,
-        );
-      }
-      io.out.write(
-        report.verify.ok
-          ? 'verified: every bucket matches\n'
-          : `${report.verify.problems.length} difference(s)\n`,
-      );
+      writeVerifyReport(io.out, report.verify);
       return report.verify.ok ? 0 : 1;
     } finally {
       await c.close();

@@ -1,0 +1,37 @@
+import { loadConfig, loadSchema } from '@drizzle-shard/codegen';
+import { isSynced, type SplitTable, type SubscriptionState, type VerifyReport } from '@drizzle-shard/ops';
+import type { Output } from '../output.ts';
+
+/** The tables a split or reshard moves, from the schema the config names (sharded(), reference()). */
+export async function tablesFromConfig(cwd: string, configFile: string | undefined): Promise<SplitTable[]> {
+  const config = await loadConfig(cwd, configFile);
+  return (await loadSchema(config.schemaFiles)).map((t) => ({
+    name: t.name,
+    kind: t.sharding,
+    ...(t.keyColumn ? { keyColumn: t.keyColumn, keyKind: t.keyKind! } : {}),
+  }));
+}
+
+/** A verification report as lines: per table, then up to 20 problems, then the verdict. */
+export function writeVerifyReport(out: Output, verify: VerifyReport): void {
+  for (const t of verify.tables) out.write(`  ${t.table}: ${t.rows} rows in ${t.units} buckets checked\n`);
+  for (const p of verify.problems.slice(0, 20)) {
+    out.write(
+      `  ! ${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (bucket ${p.unit})` : ''}: source ${p.source?.rows ?? 0} rows, shard ${p.target?.rows ?? 0}\n`,
+    );
+  }
+  out.write(verify.ok ? 'verified: every bucket matches\n' : `${verify.problems.length} difference(s)\n`);
+}
+
+/** One line for the copies under way: per subscription, tables ready, rows being copied, lag. */
+export function syncLine(states: readonly (SubscriptionState & { readonly label: string })[]): string {
+  return states
+    .map((s) => {
+      const copying = Object.entries(s.copying).map(
+        ([t, n]) => `${t} ${Math.round(n).toLocaleString('en-US')} rows`,
+      );
+      const done = Object.values(s.tables).filter(isSynced).length;
+      return `${s.label}: ${done}/${Object.keys(s.tables).length} tables ready${copying.length ? `, copying ${copying.join(', ')}` : ''}, lag ${Math.round(s.lagBytes / 1024)} KiB`;
+    })
+    .join(' | ');
+}

@@ -1,0 +1,182 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodegenError } from '@drizzle-shard/codegen';
+import {
+  isFlipped,
+  moveStates,
+  openReshard,
+  planFromFleetMap,
+  ReshardError,
+  type ReshardPlan,
+  readFleetMap,
+  reshardCutover,
+  reshardRollback,
+  SplitError,
+  startReshard,
+  verifyMoves,
+} from '@drizzle-shard/ops';
+import { redactText } from 'drizzle-shard';
+import type { Output } from '../output.ts';
+import { syncLine, tablesFromConfig, writeVerifyReport } from './fleet-command-support.ts';
+
+export const RESHARD_HELP = `drizzle-shard reshard [start|status|verify|cutover|rollback] --add SHARD_URL [--add …] [--to M]
+                      [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json]
+
+Grows the sharded fleet in the fleet map (written by \`split cutover\`) by the --add shards (empty
+databases; --to M checks the new count). Each old shard keeps its fair share of buckets and hands
+the rest to the new shards (a modulo map grows to a multiple of its count).
+
+  start     (default) Checks everything first (exit 2 on bad input, nothing changed), creates the
+            schema on the new shards, then for every move a row-filtered publication on the old
+            owner and a subscription on the new one: PostgreSQL copies the moving buckets, then
+            streams their changes while the app writes with the old map. Safe to run again.
+  status    Per move: tables copying or ready, rows copied, replication lag.
+  verify    Per moved bucket: counts and checksums, old owner against new (exact while writes pause).
+  cutover   Blocks writes to the moving tables briefly, waits for every new shard to catch up,
+            checks counts, writes the next fleet-map version, makes old owners refuse rows they gave
+            away (SQLSTATE 25006, so an app on the old map retries with the new one), verifies every
+            moved bucket, and only then deletes the moved rows from their old owners. Run again
+            after a crash, it finishes what is left.
+  rollback  Before the moved rows are deleted: points the fleet map back at the old layout.
+
+Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (nothing changed).
+`;
+
+async function planFrom(values: Record<string, unknown>, cwd: string, mapFile: string): Promise<ReshardPlan> {
+  const current = readFleetMap(mapFile);
+  if (!current) {
+    throw new ReshardError(
+      'RESHARD_BAD_INPUT',
+      `No fleet map at ${mapFile}; reshard grows the fleet a split wrote (give it with --map).`,
+    );
+  }
+  const added = values.add as string[];
+  const plan = planFromFleetMap(
+    current,
+    added,
+    await tablesFromConfig(cwd, values.config as string | undefined),
+  );
+  if (values.to !== undefined && Number(values.to) !== plan.shards.length) {
+    throw new ReshardError(
+      'RESHARD_BAD_INPUT',
+      `--to ${values.to} does not match the fleet's ${plan.shards.length - added.length} shards plus ${added.length} --add; give one --add per new shard.`,
+    );
+  }
+  return plan;
+}
+
+const BAD_INPUT = [
+  'RESHARD_BAD_INPUT',
+  'RESHARD_TARGET_NOT_EMPTY',
+  'SPLIT_BAD_INPUT',
+  'SPLIT_SOURCE_UNSUPPORTED',
+];
+
+export async function reshardCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
+  const steps = ['start', 'status', 'verify', 'cutover', 'rollback'];
+  const step = steps.includes(argv[0] ?? '') ? argv[0]! : 'start';
+  const { values } = parseArgs({
+    args: [...(step === argv[0] ? argv.slice(1) : argv)],
+    options: {
+      add: { type: 'string', multiple: true },
+      to: { type: 'string' },
+      config: { type: 'string' },
+      map: { type: 'string', default: 'drizzle-shard.map.json' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out.write(RESHARD_HELP);
+    return 0;
+  }
+  if (!values.add?.length) {
+    io.err.write(`drizzle-shard reshard: give each new shard with --add.\n\n${RESHARD_HELP}`);
+    return 2;
+  }
+  const mapFile = path.resolve(cwd, values.map);
+  try {
+    const plan = await planFrom(values, cwd, mapFile);
+    const moves = plan.moves.map(
+      (m) => `${m.from}→${m.to} (${m.units.length} ${plan.map.strategy === 'hash' ? 'buckets' : 'residues'})`,
+    );
+    if (step === 'start') {
+      io.out.write(
+        `reshard ${plan.shards.length - (values.add?.length ?? 0)} → ${plan.shards.length} shards, map epoch ${plan.map.toJSON().epoch}: moves ${moves.join(', ')}\n`,
+      );
+      let last = 0;
+      await startReshard(plan, {
+        onProgress: (s) => {
+          if (Date.now() - last < 2000 && !s.every((m) => m.ready)) return;
+          last = Date.now();
+          io.out.write(`  ${syncLine(s.map((m) => ({ label: `move ${m.from}→${m.to}`, ...m })))}\n`);
+        },
+      });
+      io.out.write(
+        'every move is ready and follows its old owner; the app still uses the old map. Run `drizzle-shard reshard cutover` when ready.\n',
+      );
+      return 0;
+    }
+    const c = openReshard(plan);
+    try {
+      if (step === 'status') {
+        const flipped = isFlipped(plan, readFleetMap(mapFile));
+        if (!flipped)
+          io.out.write(
+            `  ${syncLine((await moveStates(plan, c.shards)).map((m) => ({ label: `move ${m.from}→${m.to}`, ...m })))}\n`,
+          );
+        io.out.write(
+          `fleet map: ${flipped ? `the new layout (${plan.shards.length} shards) is live` : `still the old layout (${plan.current.shards.length} shards)`}\n`,
+        );
+        return 0;
+      }
+      if (step === 'rollback') {
+        const map = await reshardRollback(plan, c.shards, mapFile);
+        io.out.write(
+          `fleet map version ${map.version}: back on ${map.shards.length} shards; old owners accept every row again\n`,
+        );
+        return 0;
+      }
+      if (step === 'verify') {
+        const verify = await verifyMoves(plan, c.shards);
+        writeVerifyReport(io.out, verify);
+        return verify.ok ? 0 : 1;
+      }
+      const report = await reshardCutover(plan, c.shards, mapFile, {
+        onCleanup: (shard, n) =>
+          io.out.write(`  shard ${shard}: ${n.toLocaleString('en-US')} moved rows deleted\n`),
+      });
+      io.out.write(
+        report.pauseMs > 0
+          ? `cutover done: writes paused ${Math.round(report.pauseMs)} ms; fleet map version ${report.map.version} (${plan.shards.length} shards)\n`
+          : `resumed after the cutover: fleet map version ${report.map.version} (${plan.shards.length} shards) was already live\n`,
+      );
+      writeVerifyReport(io.out, report.verify);
+      if (!report.verify.ok) {
+        io.out.write(
+          'moved rows were kept on their old owners; check the buckets above, then `reshard rollback` or fix and run cutover again\n',
+        );
+        return 1;
+      }
+      const deleted = Object.entries(report.deleted);
+      io.out.write(
+        deleted.length
+          ? `old owners cleaned: ${deleted.map(([s, n]) => `shard ${s} ${n.toLocaleString('en-US')} rows`).join(', ')}\n`
+          : 'old owners were already clean\n',
+      );
+      return 0;
+    } finally {
+      await c.close();
+    }
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      io.err.write(`drizzle-shard reshard: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ReshardError || error instanceof SplitError) {
+      io.err.write(`drizzle-shard reshard: ${error.message} [${error.code}]\n`);
+      return BAD_INPUT.includes(error.code) ? 2 : 1;
+    }
+    io.err.write(`drizzle-shard reshard: ${redactText((error as Error).message)}\n`);
+    return 1;
+  }
+}
