@@ -41,7 +41,13 @@ export { verifyMoves } from './reshard/reshard-verify.ts';
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
 export { type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
 export { checkSourceVersion } from './split/preflight.ts';
-export { isSynced, type SubscriptionState, syncStates, type TargetSyncState } from './split/replication.ts';
+export {
+  isSynced,
+  type SubscriptionState,
+  syncStates,
+  type TableCopy,
+  type TargetSyncState,
+} from './split/replication.ts';
 export { openSplit, type SplitConnections, type StartOptions, startSplit } from './split/split.ts';
 export { SplitError, type SplitErrorCode } from './split/split-error.ts';
 export type { SplitPlan, SplitTable } from './split/split-plan.ts';

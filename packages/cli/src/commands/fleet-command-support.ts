@@ -1,5 +1,6 @@
 import { loadConfig, loadSchema } from '@drizzle-shard/codegen';
 import { isSynced, type SplitTable, type SubscriptionState, type VerifyReport } from '@drizzle-shard/ops';
+import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 
 /** The tables a split or reshard moves, from the schema the config names (sharded(), reference()). */
@@ -23,13 +24,17 @@ export function writeVerifyReport(out: Output, verify: VerifyReport): void {
   out.write(verify.ok ? 'verified: every bucket matches\n' : `${verify.problems.length} difference(s)\n`);
 }
 
-/** One line for the copies under way: per subscription, tables ready, rows being copied, lag. */
-export function syncLine(states: readonly (SubscriptionState & { readonly label: string })[]): string {
+/**
+ * One line for the copies under way: per subscription, tables ready, each running copy (rows of
+ * the expected, MB/s and ETA once `rates` has seen it before), and replication lag.
+ */
+export function syncLine(
+  states: readonly (SubscriptionState & { readonly label: string })[],
+  rates = new CopyRates(),
+): string {
   return states
     .map((s) => {
-      const copying = Object.entries(s.copying).map(
-        ([t, n]) => `${t} ${Math.round(n).toLocaleString('en-US')} rows`,
-      );
+      const copying = Object.entries(s.copying).map(([t, copy]) => rates.describe(s.label, t, copy));
       const done = Object.values(s.tables).filter(isSynced).length;
       return `${s.label}: ${done}/${Object.keys(s.tables).length} tables ready${copying.length ? `, copying ${copying.join(', ')}` : ''}, lag ${Math.round(s.lagBytes / 1024)} KiB`;
     })

@@ -16,6 +16,7 @@ import {
   verifyMoves,
 } from '@drizzle-shard/ops';
 import { redactText } from 'drizzle-shard';
+import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 import { syncLine, tablesFromConfig, writeVerifyReport } from './fleet-command-support.ts';
 
@@ -104,11 +105,17 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
         `reshard ${plan.shards.length - (values.add?.length ?? 0)} → ${plan.shards.length} shards, map epoch ${plan.map.toJSON().epoch}: moves ${moves.join(', ')}\n`,
       );
       let last = 0;
+      const rates = new CopyRates();
       await startReshard(plan, {
         onProgress: (s) => {
           if (Date.now() - last < 2000 && !s.every((m) => m.ready)) return;
           last = Date.now();
-          io.out.write(`  ${syncLine(s.map((m) => ({ label: `move ${m.from}→${m.to}`, ...m })))}\n`);
+          io.out.write(
+            `  ${syncLine(
+              s.map((m) => ({ label: `move ${m.from}→${m.to}`, ...m })),
+              rates,
+            )}\n`,
+          );
         },
       });
       io.out.write(

@@ -13,6 +13,7 @@ import {
   verifySplit,
 } from '@drizzle-shard/ops';
 import { redactText, ShardMap } from 'drizzle-shard';
+import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 import { syncLine, tablesFromConfig, writeVerifyReport } from './fleet-command-support.ts';
 
@@ -76,12 +77,18 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
     const plan = await planFrom(values, cwd);
     if (step === 'start') {
       let last = 0;
+      const rates = new CopyRates();
       const states = await startSplit(plan, {
         mapFile,
         onProgress: (s) => {
           if (Date.now() - last < 2000 && !s.every((t) => t.ready)) return;
           last = Date.now();
-          io.out.write(`  ${syncLine(s.map((t) => ({ label: `shard ${t.shard}`, ...t })))}\n`);
+          io.out.write(
+            `  ${syncLine(
+              s.map((t) => ({ label: `shard ${t.shard}`, ...t })),
+              rates,
+            )}\n`,
+          );
         },
       });
       io.out.write(
@@ -98,7 +105,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
       }
       if (step === 'status') {
         io.out.write(
-          `  ${syncLine((await syncStates(c.source, c.targets)).map((t) => ({ label: `shard ${t.shard}`, ...t })))}\n`,
+          `  ${syncLine((await syncStates(plan, c.source, c.targets)).map((t) => ({ label: `shard ${t.shard}`, ...t })))}\n`,
         );
         io.out.write(`fleet map: ${readFleetMap(mapFile)?.mode ?? 'not written yet'}\n`);
         return 0;

@@ -52,10 +52,26 @@ export interface MoveState extends SubscriptionState {
 export async function moveStates(plan: ReshardPlan, shards: readonly Sql[]): Promise<MoveState[]> {
   const states: MoveState[] = [];
   for (const move of plan.moves) {
-    const state = await subscriptionState(shards[move.from]!, shards[move.to]!, moveName(move));
+    // The move's part of its old owner's rows: its units over all the units the owner had.
+    const fraction = move.units.length / unitsOwnedBefore(plan, move.from);
+    const share = (name: string) =>
+      plan.tables.find((t) => tableSql(t.name) === name || t.name === name)?.kind === 'sharded'
+        ? fraction
+        : 1;
+    const state = await subscriptionState(shards[move.from]!, shards[move.to]!, moveName(move), share);
     states.push({ from: move.from, to: move.to, ...state });
   }
   return states;
+}
+
+/** Units (buckets, or residues of the new modulus) `shard` owned under the old map. */
+function unitsOwnedBefore(plan: ReshardPlan, shard: number): number {
+  const old = plan.oldMap.toJSON();
+  const now = plan.map.toJSON();
+  if (old.strategy === 'modulo' && now.strategy === 'modulo') return now.shards / old.shards;
+  return old.strategy === 'hash'
+    ? old.ranges.filter((r) => r.shard === shard).reduce((n, r) => n + r.to - r.from + 1, 0)
+    : 1;
 }
 
 /** Ends every move's replication: the subscription (and its slot), then the publication. */

@@ -65,7 +65,7 @@ export async function cutover(
   mapFile: string,
   { catchUpTimeoutMs = 30_000 } = {},
 ): Promise<CutoverReport> {
-  const states = await syncStates(source, targets);
+  const states = await syncStates(plan, source, targets);
   const pending = states.filter((s) => !s.ready);
   if (pending.length) {
     throw new SplitError(

@@ -1,6 +1,13 @@
 import type { Sql } from 'postgres';
 import { quoteLiteral } from '../archive/checksum.ts';
-import { livesOn, MARKER_TABLE, replicationName, type SplitPlan, tableSql } from './split-plan.ts';
+import {
+  livesOn,
+  MARKER_TABLE,
+  ownedShare,
+  replicationName,
+  type SplitPlan,
+  tableSql,
+} from './split-plan.ts';
 
 /**
  * One publication per target on the source, each table filtered to the rows that target owns
@@ -78,12 +85,19 @@ function libpqUrl(url: string): string {
   return u.toString();
 }
 
+export interface TableCopy {
+  readonly rows: number;
+  readonly bytes: number;
+  /** The source's row estimate (planner statistics) times the subscriber's share; absent before the source was analysed. */
+  readonly expectedRows?: number;
+}
+
 /** Where one subscription's copy and catch-up stand. */
 export interface SubscriptionState {
   /** Per table: i (init), d (copying), f/s (finishing), r (ready: streaming). */
   readonly tables: Readonly<Record<string, string>>;
-  /** Rows copied so far by table syncs still running, per table. */
-  readonly copying: Readonly<Record<string, number>>;
+  /** Table syncs still running, per table: rows and bytes sent so far, and the rows expected in all. */
+  readonly copying: Readonly<Record<string, TableCopy>>;
   /** WAL bytes the subscriber has not confirmed yet (source side). */
   readonly lagBytes: number;
   readonly ready: boolean;
@@ -93,24 +107,37 @@ export interface TargetSyncState extends SubscriptionState {
   readonly shard: number;
 }
 
-/** The state of subscription (and slot) `name` from `source` to `target`. */
-export async function subscriptionState(source: Sql, target: Sql, name: string): Promise<SubscriptionState> {
-  const rows = await target<{ table: string; state: string; suboid: number }[]>`
-    select c.relname as table, r.srsubstate as state, s.oid::int as suboid
+/**
+ * The state of subscription (and slot) `name` from `source` to `target`; `share(table)` is the
+ * part of the source's rows of `table` the subscription carries (for the expected row count).
+ */
+export async function subscriptionState(
+  source: Sql,
+  target: Sql,
+  name: string,
+  share: (table: string) => number = () => 1,
+): Promise<SubscriptionState> {
+  const rows = await target<{ table: string; state: string }[]>`
+    select c.relname as table, r.srsubstate as state
     from pg_subscription s join pg_subscription_rel r on r.srsubid = s.oid join pg_class c on c.oid = r.srrelid
     where s.subname = ${name}`;
   const tables = Object.fromEntries(
     rows.filter((r) => r.table !== MARKER_TABLE).map((r) => [r.table, r.state]),
   );
-  const copying: Record<string, number> = {};
-  if (rows.length) {
-    // Table-sync walsenders are named pg_<subscription oid>_sync_<relid>_<system id>.
-    for (const p of await source<{ table: string; tuples: number }[]>`
-      select p.relid::regclass::text as table, p.tuples_processed::float8 as tuples
-      from pg_stat_progress_copy p join pg_stat_activity a on a.pid = p.pid
-      where a.application_name like ${`pg_${rows[0]!.suboid}_sync_%`}`) {
-      copying[p.table] = Number(p.tuples);
-    }
+  const copying: Record<string, TableCopy> = {};
+  // The subscriber's table-sync workers (COPY into the table), found by their subscription.
+  for (const p of await target<{ table: string; tuples: number; bytes: number }[]>`
+    select p.relid::regclass::text as table, p.tuples_processed::float8 as tuples, p.bytes_processed::float8 as bytes
+    from pg_stat_progress_copy p join pg_stat_subscription s on s.pid = p.pid
+    where s.subname = ${name}`) {
+    const [stats] =
+      await source`select reltuples::float8 as estimate from pg_class where oid = to_regclass(${p.table})`;
+    const estimate = Number(stats?.estimate ?? -1);
+    copying[p.table] = {
+      rows: Number(p.tuples),
+      bytes: Number(p.bytes),
+      ...(estimate >= 0 ? { expectedRows: Math.round(estimate * share(p.table)) } : {}),
+    };
   }
   const [lag] = await source`
     select coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 as bytes
@@ -120,10 +147,19 @@ export async function subscriptionState(source: Sql, target: Sql, name: string):
 }
 
 /** Where each target's copy and catch-up stand. */
-export async function syncStates(source: Sql, targets: readonly Sql[]): Promise<TargetSyncState[]> {
+export async function syncStates(
+  plan: SplitPlan,
+  source: Sql,
+  targets: readonly Sql[],
+): Promise<TargetSyncState[]> {
   const states: TargetSyncState[] = [];
-  for (const [shard, sql] of targets.entries())
-    states.push({ shard, ...(await subscriptionState(source, sql, replicationName(shard))) });
+  for (const [shard, sql] of targets.entries()) {
+    const share = (name: string) => {
+      const table = plan.tables.find((t) => tableSql(t.name) === name || t.name === name);
+      return table?.kind === 'sharded' ? ownedShare(plan.map, shard) : 1;
+    };
+    states.push({ shard, ...(await subscriptionState(source, sql, replicationName(shard), share)) });
+  }
   return states;
 }
 

@@ -78,6 +78,7 @@ export async function copySchema(plan: SchemaSource, targets: readonly Sql[]): P
     }
     ddl ??= await dumpSchema(plan);
     await sql.begin((tx) => tx.unsafe(ddl!));
+    await sql.unsafe('reset search_path'); // the dump empties it for the session
     created.push(shard);
   }
   return created;

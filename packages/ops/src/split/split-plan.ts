@@ -58,3 +58,11 @@ export const tableSql = (name: string) => (name.includes('.') ? name : quoteIden
 
 /** A connection for split work (named, so a DBA sees it in pg_stat_activity). */
 export const connectForSplit = (url: string) => connectOps(url, 'drizzle-shard-split');
+
+/** The part of the key space `shard` owns under `map` (its buckets' share, or 1/N for modulo). */
+export function ownedShare(map: ShardMap, shard: number): number {
+  const json = map.toJSON();
+  if (json.strategy === 'modulo') return 1 / json.shards;
+  const owned = json.ranges.filter((r) => r.shard === shard).reduce((n, r) => n + r.to - r.from + 1, 0);
+  return owned / json.buckets;
+}

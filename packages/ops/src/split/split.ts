@@ -61,7 +61,7 @@ export async function startSplit(plan: SplitPlan, options: StartOptions): Promis
     await ensurePublications(plan, c.source);
     await ensureSubscriptions(plan, c.targets);
     for (;;) {
-      const states = await syncStates(c.source, c.targets);
+      const states = await syncStates(plan, c.source, c.targets);
       options.onProgress?.(states);
       if (options.wait === false || states.every((s) => s.ready)) return states;
       await new Promise((resolve) => setTimeout(resolve, 500));
