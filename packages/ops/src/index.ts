@@ -21,6 +21,7 @@ export {
   type ShardTarget,
 } from './migrate/migrate-shards.ts';
 export { type MigrateStatus, migrateStatus, type ShardStatus } from './migrate/migrate-status.ts';
+export { OpsError } from './ops-error.ts';
 export {
   openReshard,
   type ReshardConnections,
@@ -39,7 +40,7 @@ export { planFromFleetMap, planReshard, type ReshardPlan, type ShardMove } from 
 export { type MoveState, moveStates } from './reshard/reshard-replication.ts';
 export { verifyMoves } from './reshard/reshard-verify.ts';
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
-export { type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
+export { driverLayout, type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
 export { checkSourceVersion } from './split/preflight.ts';
 export {
   isSynced,
@@ -52,3 +53,4 @@ export { openSplit, type SplitConnections, type StartOptions, startSplit } from 
 export { SplitError, type SplitErrorCode } from './split/split-error.ts';
 export type { SplitPlan, SplitTable } from './split/split-plan.ts';
 export { type VerifyProblem, type VerifyReport, verifySplit } from './split/verify.ts';
+export { type FleetMapWatch, watchFleetMap } from './split/watch-fleet-map.ts';

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   openReshard,
   planFromFleetMap,
-  type ReshardPlan,
   readFleetMap,
   reshardCutover,
   reshardRollback,
@@ -16,20 +15,13 @@ import {
   startReshard,
   writeFleetMap,
 } from '../src/index.ts';
-import { collectOrders, startWriter } from './support/fleet-writer.ts';
+import { collectOrders, FLEET_DDL, startWriter } from './support/fleet-writer.ts';
 
 const USERS = 20_000;
-const ORDERS = Number(process.env.RESHARD_TEST_ORDERS ?? 400_000);
+const ORDERS = Number(process.env.RESHARD_TEST_ORDERS ?? 1_000_000);
 
 let cluster: Cluster;
 let dir: string;
-
-const DDL = `
-create table users (id bigint primary key, email text not null, name text not null);
-create table orders (user_id bigint not null, id bigint not null, status text not null, total numeric(12,2) not null,
-  created_at timestamptz not null default now(), primary key (user_id, id));
-create table countries (code text primary key, name text not null);
-create table audit_log (id bigserial primary key, message text not null);`;
 
 const TABLES: SplitTable[] = [
   { name: 'users', kind: 'sharded', keyColumn: 'id', keyKind: 'int' },
@@ -38,13 +30,28 @@ const TABLES: SplitTable[] = [
   { name: 'audit_log', kind: 'unsharded' },
 ];
 
-/** A sharded fleet as a split leaves it: each shard holds the rows `map` gives it. */
+/**
+ * A sharded fleet as a split leaves it (each shard holds the rows `map` gives it, the fleet map
+ * names them), and the plan to grow it by `added`.
+ */
+async function shardedFleet(
+  urls: readonly string[],
+  added: readonly string[],
+  map: ShardMap,
+  orders: number,
+  mapFile: string,
+) {
+  await loadFleet(urls, map, orders);
+  writeFleetMap(mapFile, { mode: 'sharded', source: urls[0]!, shards: urls, map: map.toJSON() });
+  return planFromFleetMap(readFleetMap(mapFile)!, added, TABLES);
+}
+
 async function loadFleet(urls: readonly string[], map: ShardMap, orders: number) {
   await Promise.all(
     urls.map((url, shard) =>
       runSql(
         url,
-        `${DDL}
+        `${FLEET_DDL}
         insert into users select g, 'u' || g || '@example.com', 'User ' || g from generate_series(1, ${USERS}) g
           where ${map.ownsSql('g', 'int', shard)};
         insert into orders select 1 + g % ${USERS}, g, 'new', (g % 1000) / 10.0, now() - g * interval '1 second'
@@ -84,15 +91,8 @@ afterAll(async () => {
 it('reshards 4 → 8 under a continuous writer: 0 lost, every moved bucket verified, old owners keep no moved row', async () => {
   const urls = cluster.shards.map((s) => s.primary.url);
   const oldMap = ShardMap.hash({ shards: 4 });
-  await loadFleet(urls.slice(0, 4), oldMap, ORDERS);
   const mapFile = path.join(dir, 'fleet-map.json');
-  writeFleetMap(mapFile, {
-    mode: 'sharded',
-    source: urls[0]!,
-    shards: urls.slice(0, 4),
-    map: oldMap.toJSON(),
-  });
-  const plan = planFromFleetMap(readFleetMap(mapFile)!, urls.slice(4), TABLES);
+  const plan = await shardedFleet(urls.slice(0, 4), urls.slice(4), oldMap, ORDERS, mapFile);
 
   const app = startWriter(mapFile, { users: USERS, firstId: ORDERS });
   const states = await startReshard(plan);
@@ -169,15 +169,8 @@ it('a corrupted moved row fails verification: nothing is deleted and a rollback 
   try {
     const urls = small.shards.map((s) => s.primary.url);
     const oldMap = ShardMap.modulo(2);
-    await loadFleet(urls.slice(0, 2), oldMap, 5_000);
     const mapFile = path.join(dir, 'small-map.json');
-    writeFleetMap(mapFile, {
-      mode: 'sharded',
-      source: urls[0]!,
-      shards: urls.slice(0, 2),
-      map: oldMap.toJSON(),
-    });
-    const plan: ReshardPlan = planFromFleetMap(readFleetMap(mapFile)!, urls.slice(2), TABLES);
+    const plan = await shardedFleet(urls.slice(0, 2), urls.slice(2), oldMap, 5_000, mapFile);
     expect(plan.moves).toEqual([
       { from: 0, to: 2, units: [2] },
       { from: 1, to: 3, units: [3] },

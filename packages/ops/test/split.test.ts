@@ -16,7 +16,7 @@ import {
   verifySplit,
   writeFleetMap,
 } from '../src/index.ts';
-import { collectOrders, startWriter } from './support/fleet-writer.ts';
+import { collectOrders, FLEET_DDL, startWriter } from './support/fleet-writer.ts';
 
 // The issue's size: 1,000,000 orders (SPLIT_TEST_ORDERS overrides it for quick runs).
 const USERS = 20_000;
@@ -26,13 +26,6 @@ let cluster: Cluster;
 let dir: string;
 let plan: SplitPlan;
 
-const DDL = `
-create table users (id bigint primary key, email text not null, name text not null);
-create table orders (user_id bigint not null, id bigint not null, status text not null, total numeric(12,2) not null,
-  created_at timestamptz not null default now(), primary key (user_id, id));
-create table countries (code text primary key, name text not null);
-create table audit_log (id bigserial primary key, message text not null);`;
-
 beforeAll(async () => {
   // shard 0 of the kit's cluster is the single database; 1–4 are the new shards
   cluster = await startCluster({ shards: 5, settings: { max_wal_senders: 24, max_replication_slots: 24 } });
@@ -40,7 +33,7 @@ beforeAll(async () => {
   const source = cluster.shards[0]!.primary.url;
   await runSql(
     source,
-    `${DDL}
+    `${FLEET_DDL}
     insert into users select g, 'u' || g || '@example.com', 'User ' || g from generate_series(1, ${USERS}) g;
     insert into orders select 1 + g % ${USERS}, g, 'new', (g % 1000) / 10.0, now() - g * interval '1 second'
       from generate_series(1, ${ORDERS}) g;

@@ -1,5 +1,12 @@
-import { loadConfig, loadSchema } from '@drizzle-shard/codegen';
-import { isSynced, type SplitTable, type SubscriptionState, type VerifyReport } from '@drizzle-shard/ops';
+import { CodegenError, loadConfig, loadSchema } from '@drizzle-shard/codegen';
+import {
+  isSynced,
+  OpsError,
+  type SplitTable,
+  type SubscriptionState,
+  type VerifyReport,
+} from '@drizzle-shard/ops';
+import { redactText } from 'drizzle-shard';
 import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 
@@ -39,4 +46,27 @@ export function syncLine(
       return `${s.label}: ${done}/${Object.keys(s.tables).length} tables ready${copying.length ? `, copying ${copying.join(', ')}` : ''}, lag ${Math.round(s.lagBytes / 1024)} KiB`;
     })
     .join(' | ');
+}
+
+/** Codes that mean bad input: the command changed nothing (exit 2). */
+const BAD_INPUT = new Set([
+  'SPLIT_BAD_INPUT',
+  'SPLIT_SOURCE_UNSUPPORTED',
+  'SPLIT_TARGET_NOT_EMPTY',
+  'RESHARD_BAD_INPUT',
+  'RESHARD_TARGET_NOT_EMPTY',
+]);
+
+/** Reports a split or reshard failure on stderr and returns the exit code: 2 bad input, else 1. */
+export function fleetCommandFailed(command: string, error: unknown, err: Output): number {
+  if (error instanceof CodegenError) {
+    err.write(`drizzle-shard ${command}: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof OpsError) {
+    err.write(`drizzle-shard ${command}: ${error.message} [${error.code}]\n`);
+    return BAD_INPUT.has(error.code) ? 2 : 1;
+  }
+  err.write(`drizzle-shard ${command}: ${redactText((error as Error).message)}\n`);
+  return 1;
 }

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodegenError } from '@drizzle-shard/codegen';
 import {
   isFlipped,
   moveStates,
@@ -11,14 +10,17 @@ import {
   readFleetMap,
   reshardCutover,
   reshardRollback,
-  SplitError,
   startReshard,
   verifyMoves,
 } from '@drizzle-shard/ops';
-import { redactText } from 'drizzle-shard';
 import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
-import { syncLine, tablesFromConfig, writeVerifyReport } from './fleet-command-support.ts';
+import {
+  fleetCommandFailed,
+  syncLine,
+  tablesFromConfig,
+  writeVerifyReport,
+} from './fleet-command-support.ts';
 
 export const RESHARD_HELP = `drizzle-shard reshard [start|status|verify|cutover|rollback] --add SHARD_URL [--add …] [--to M]
                       [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json]
@@ -65,13 +67,6 @@ async function planFrom(values: Record<string, unknown>, cwd: string, mapFile: s
   }
   return plan;
 }
-
-const BAD_INPUT = [
-  'RESHARD_BAD_INPUT',
-  'RESHARD_TARGET_NOT_EMPTY',
-  'SPLIT_BAD_INPUT',
-  'SPLIT_SOURCE_UNSUPPORTED',
-];
 
 export async function reshardCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
   const steps = ['start', 'status', 'verify', 'cutover', 'rollback'];
@@ -175,15 +170,6 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
       await c.close();
     }
   } catch (error) {
-    if (error instanceof CodegenError) {
-      io.err.write(`drizzle-shard reshard: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof ReshardError || error instanceof SplitError) {
-      io.err.write(`drizzle-shard reshard: ${error.message} [${error.code}]\n`);
-      return BAD_INPUT.includes(error.code) ? 2 : 1;
-    }
-    io.err.write(`drizzle-shard reshard: ${redactText((error as Error).message)}\n`);
-    return 1;
+    return fleetCommandFailed('reshard', error, io.err);
   }
 }

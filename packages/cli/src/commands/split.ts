@@ -1,21 +1,24 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodegenError } from '@drizzle-shard/codegen';
 import {
   cutover,
   openSplit,
   readFleetMap,
   rollback,
-  SplitError,
   type SplitPlan,
   startSplit,
   syncStates,
   verifySplit,
 } from '@drizzle-shard/ops';
-import { redactText, ShardMap } from 'drizzle-shard';
+import { ShardMap } from 'drizzle-shard';
 import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
-import { syncLine, tablesFromConfig, writeVerifyReport } from './fleet-command-support.ts';
+import {
+  fleetCommandFailed,
+  syncLine,
+  tablesFromConfig,
+  writeVerifyReport,
+} from './fleet-command-support.ts';
 
 export const SPLIT_HELP = `drizzle-shard split [start|status|verify|cutover|rollback] --from SOURCE_URL --to SHARD_URL [--to …]
                     [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json] [--modulo]
@@ -125,17 +128,6 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
       await c.close();
     }
   } catch (error) {
-    if (error instanceof CodegenError) {
-      io.err.write(`drizzle-shard split: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof SplitError) {
-      io.err.write(`drizzle-shard split: ${error.message} [${error.code}]\n`);
-      return ['SPLIT_BAD_INPUT', 'SPLIT_SOURCE_UNSUPPORTED', 'SPLIT_TARGET_NOT_EMPTY'].includes(error.code)
-        ? 2
-        : 1;
-    }
-    io.err.write(`drizzle-shard split: ${redactText((error as Error).message)}\n`);
-    return 1;
+    return fleetCommandFailed('split', error, io.err);
   }
 }

@@ -43,38 +43,45 @@ export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
 const count = async (q: Queryable, from: string) =>
   Number((await q.unsafe(`select count(*)::float8 as n from ${from}`))[0]!.n);
 
-/** Counts of every moving table, locked old owner against new owner, after the catch-up. */
+/**
+ * Counts of every moving table after the catch-up: per new shard, its rows (all of which came
+ * from its moves: new shards start empty) against the sum of the moved rows on the locked old
+ * owners. Only the old owners evaluate the bucket filter; each owner's counts run one after
+ * another on its locked session, different owners' at the same time.
+ */
 async function checkCounts(
   plan: ReshardPlan,
   held: ReadonlyMap<number, HeldTransaction>,
   shards: readonly Sql[],
 ) {
-  // Each old owner's locked transaction is one connection: its counts run one after another,
-  // different owners' at the same time.
-  await Promise.all(
-    movesFrom(plan).map(async (owner) => {
-      for (const move of plan.moves.filter((m) => m.from === owner)) {
-        for (const table of plan.tables) {
-          if (table.kind === 'unsharded') continue;
-          if (table.kind === 'reference' && plan.moves.find((m) => m.to === move.to) !== move) continue;
+  for (const table of plan.tables.filter((t) => t.kind !== 'unsharded')) {
+    const moves =
+      table.kind === 'sharded' ? plan.moves : movesTo(plan).map((to) => plan.moves.find((m) => m.to === to)!);
+    const want = new Map<number, number>();
+    await Promise.all(
+      movesFrom(plan).map(async (owner) => {
+        for (const move of moves.filter((m) => m.from === owner)) {
           const from =
             table.kind === 'sharded'
               ? `${tableSql(table.name)} where ${moveFilterSql(plan, table, move)}`
               : tableSql(table.name);
-          const [want, got] = await Promise.all([
-            count(held.get(owner)!.tx, from),
-            count(shards[move.to]!, from),
-          ]);
-          if (want !== got) {
-            throw new ReshardError(
-              'RESHARD_VERIFY_FAILED',
-              `"${table.name}" moving from shard ${move.from} to ${move.to}: ${want} rows on the old owner, ${got} on the new one after catching up; the cutover was abandoned and the old map stays live.`,
-            );
-          }
+          const n = await count(held.get(owner)!.tx, from);
+          want.set(move.to, (want.get(move.to) ?? 0) + n);
         }
-      }
-    }),
-  );
+      }),
+    );
+    await Promise.all(
+      [...want].map(async ([to, expected]) => {
+        const got = await count(shards[to]!, tableSql(table.name));
+        if (got !== expected) {
+          throw new ReshardError(
+            'RESHARD_VERIFY_FAILED',
+            `"${table.name}": new shard ${to} has ${got} rows after catching up, its old owners gave it ${expected}; the cutover was abandoned and the old map stays live.`,
+          );
+        }
+      }),
+    );
+  }
 }
 
 /**

@@ -41,3 +41,13 @@ export function writeFleetMap(
   renameSync(tmp, file);
   return value;
 }
+
+/**
+ * The `shards` and `shardMap` options of `shardedDrizzle` for a fleet map: the source as the one
+ * shard before a split's cutover (or after a rollback), else the shards and their map.
+ */
+export function driverLayout(file: FleetMapFile): { shards: { primary: string }[]; shardMap: ShardMap } {
+  return file.mode === 'single'
+    ? { shards: [{ primary: file.source }], shardMap: ShardMap.hash({ shards: 1 }) }
+    : { shards: file.shards.map((primary) => ({ primary })), shardMap: ShardMap.fromJSON(file.map) };
+}

@@ -2,6 +2,14 @@ import { ShardMap } from 'drizzle-shard';
 import postgres, { type Sql } from 'postgres';
 import { readFleetMap } from '../../src/index.ts';
 
+/** The fleet tests' tables: sharded users and orders, a reference table, an unsharded table. */
+export const FLEET_DDL = `
+create table users (id bigint primary key, email text not null, name text not null);
+create table orders (user_id bigint not null, id bigint not null, status text not null, total numeric(12,2) not null,
+  created_at timestamptz not null default now(), primary key (user_id, id));
+create table countries (code text primary key, name text not null);
+create table audit_log (id bigserial primary key, message text not null);`;
+
 /**
  * The app: inserts and updates orders continuously, routing by the fleet map it re-reads before
  * every write, retrying when a write fails (a cutover refuses writes that reach the old owner).
