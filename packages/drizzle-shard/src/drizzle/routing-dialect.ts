@@ -1,4 +1,13 @@
-import { entityKind, getOperators, is, type Query, type SQL, sql, Table } from 'drizzle-orm';
+import {
+  entityKind,
+  getOperators,
+  is,
+  type Query,
+  type QueryWithTypings,
+  type SQL,
+  sql,
+  Table,
+} from 'drizzle-orm';
 import { PgDialect, type PgDialectConfig } from 'drizzle-orm/pg-core';
 import { DrizzleShardError } from '../errors.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
@@ -12,6 +21,7 @@ import type {
 import { columnsOf } from './internals.ts';
 import { routeDelete, routeInsert, routeTables, routeUpdate } from './plan-route.ts';
 import { planSelectMerge } from './select-merge-plan.ts';
+import { type SelectShape, ShapeCache, ShapedSelect, selectShape } from './select-shape.ts';
 import type { Route, StatementPlan } from './statement-plan.ts';
 
 /** `router`: the top-level db; `fanout`: db.allShards(); `bound`: db.shard(key). */
@@ -40,6 +50,10 @@ export class RoutingDialect extends PgDialect {
   private depth = 0;
   private pending: StatementPlan | undefined;
   private compiled: StatementPlan | undefined;
+  /** Compiled texts of plain selects by shape: a repeated shape skips drizzle's build and walk. */
+  private readonly shapes = new ShapeCache();
+  /** A select being compiled for the first time in its shape, and the SQL built for it. */
+  private learning: { readonly shape: SelectShape; readonly sql: SQL } | undefined;
 
   constructor(
     readonly mode: RoutingMode,
@@ -75,33 +89,54 @@ export class RoutingDialect extends PgDialect {
     }
   }
 
-  override sqlToQuery(sql: SQL, invokeSource?: 'indexes'): Query {
+  override sqlToQuery(sql: SQL, invokeSource?: 'indexes'): QueryWithTypings {
     const plan = this.pending;
     this.pending = undefined;
-    const query = super.sqlToQuery(sql, invokeSource);
+    const learning = this.learning;
+    this.learning = undefined;
+    const query =
+      sql instanceof ShapedSelect && this.depth === 0
+        ? sql.toCachedQuery()
+        : (super.sqlToQuery(sql, invokeSource) as QueryWithTypings);
     this.pending = undefined;
-    if (this.depth === 0) this.compiled = plan;
+    if (this.depth === 0) {
+      this.compiled = plan;
+      if (learning?.sql === sql) this.shapes.learn(learning.shape, query);
+    }
     return query;
   }
 
   override buildSelectQuery(config: Parameters<PgDialect['buildSelectQuery']>[0]): SQL {
     const view = config as unknown as SelectConfigView;
-    return this.capture('buildSelectQuery', config, () => {
-      const route = routeTables(
-        [view.table, ...(view.joins ?? []).map((j) => j.table)],
-        view.where,
-        (view.joins ?? []).map((j) => j.on),
-      );
-      const write = view.lockingClause !== undefined;
-      const multi = this.mode === 'fanout' || (route.kind === 'keys' && route.values.length > 1);
-      if (!multi) return { statement: 'select', route, write };
-      const merge = planSelectMerge(
-        view,
-        (expr) => (base.sqlToQuery!.call(this, sql`${expr}`) as Query).sql,
-        (cfg) => this.compile('buildSelectQuery', cfg),
-      );
-      return { statement: 'select', route, write, merge };
-    });
+    const shape = this.depth === 0 && this.mode !== 'fanout' ? selectShape(view) : undefined;
+    const entry = shape && this.shapes.get(shape.key);
+    if (shape && entry) {
+      const plan = this.planSelect(view);
+      if (!plan.merge) {
+        this.pending = plan;
+        return new ShapedSelect(entry, shape.params, () => base.buildSelectQuery!.call(this, config) as SQL);
+      }
+    }
+    const built = this.capture<SQL>('buildSelectQuery', config, () => this.planSelect(view));
+    if (shape && entry === undefined) this.learning = { shape, sql: built };
+    return built;
+  }
+
+  private planSelect(view: SelectConfigView): StatementPlan {
+    const route = routeTables(
+      [view.table, ...(view.joins ?? []).map((j) => j.table)],
+      view.where,
+      (view.joins ?? []).map((j) => j.on),
+    );
+    const write = view.lockingClause !== undefined;
+    const multi = this.mode === 'fanout' || (route.kind === 'keys' && route.values.length > 1);
+    if (!multi) return { statement: 'select', route, write };
+    const merge = planSelectMerge(
+      view,
+      (expr) => (base.sqlToQuery!.call(this, sql`${expr}`) as Query).sql,
+      (cfg) => this.compile('buildSelectQuery', cfg),
+    );
+    return { statement: 'select', route, write, merge };
   }
 
   override buildInsertQuery(config: Parameters<PgDialect['buildInsertQuery']>[0]): SQL {
