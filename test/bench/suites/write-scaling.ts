@@ -1,9 +1,9 @@
 import { type Cluster, runSql } from '@drizzle-shard/testing';
 import { type ShardedDatabase, shardedDrizzle } from 'drizzle-shard';
 import {
-  CONNECTIONS_PER_SERVER,
   CPU_PER_SERVER,
   fixedSizeCluster,
+  WRITER_POOL,
   WRITERS,
 } from '../../../examples/orders-app/src/demo/stages/write-scaling.ts';
 import { DDL, orders, schema } from '../../../examples/orders-app/src/schema.ts';
@@ -12,7 +12,7 @@ import type { Suite } from './context.ts';
 
 /**
  * Write throughput 1 → 2 → 4 shards under the same client load (WRITERS concurrent writers of
- * single-row orders, CONNECTIONS_PER_SERVER connections to each server), each server a fixed-size machine (0.15 CPU via cgroups where available, so the load generator is not the limit).
+ * single-row orders, CONNECTIONS_PER_SERVER connections to each server, one statement per connection at a time), each server a fixed-size machine (0.15 CPU via cgroups where available, so the load generator is not the limit).
  * Time per op at WRITERS in flight is 1/throughput, so time ratios are inverse throughput ratios.
  */
 export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
@@ -28,7 +28,7 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
     const db = shardedDrizzle({
       schema,
       shards: cluster.shards.map((s) => ({ primary: s.primary.url })),
-      pool: { max: CONNECTIONS_PER_SERVER, onnotice: () => {} },
+      pool: WRITER_POOL,
     });
     dbs.push(db);
     let id = 0;
