@@ -115,6 +115,12 @@ it('reshard grows the split fleet 2 → 4: bad input exits 2, start, status, cut
     0,
   );
   expect(again.out.join('')).toContain('old owners were already clean');
+  const late = capture();
+  expect(await run(['reshard', 'start', ...add, '--map', mapFile], late.io, APP)).toBe(0);
+  expect(late.out.join('')).toContain('the new layout (4 shards) is already live');
+  const back = capture();
+  expect(await run(['reshard', 'rollback', ...add, '--map', mapFile], back.io, APP)).toBe(1);
+  expect(back.err.join('')).toContain('RESHARD_NOT_READY');
 
   const map = JSON.parse(readFileSync(mapFile, 'utf8'));
   const shards = ShardMap.fromJSON(map.map);

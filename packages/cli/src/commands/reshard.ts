@@ -95,6 +95,12 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     const moves = plan.moves.map(
       (m) => `${m.from}→${m.to} (${m.units.length} ${plan.map.strategy === 'hash' ? 'buckets' : 'residues'})`,
     );
+    if (step === 'start' && isFlipped(plan, readFleetMap(mapFile))) {
+      io.out.write(
+        `the new layout (${plan.shards.length} shards) is already live; \`drizzle-shard reshard cutover\` finishes any cleanup left\n`,
+      );
+      return 0;
+    }
     if (step === 'start') {
       io.out.write(
         `reshard ${plan.shards.length - (values.add?.length ?? 0)} → ${plan.shards.length} shards, map epoch ${plan.map.toJSON().epoch}: moves ${moves.join(', ')}\n`,

@@ -163,6 +163,7 @@ async function finish(
   for (const from of movesFrom(plan)) {
     const sql = shards[from]!;
     if ((await phaseOf(sql, epoch, from)) === 'cleaned') continue;
+    await setPhase(sql, epoch, from, 'cleaning');
     deleted[from] = await deleteMovedRows(plan, sql, from, options.cleanupBatch ?? 20_000, (n) =>
       options.onCleanup?.(from, n),
     );
@@ -192,7 +193,7 @@ export async function reshardCutover(
   const onFile = readFleetMap(mapFile);
   if (isFlipped(plan, onFile)) {
     const phases = await Promise.all(movesFrom(plan).map((f) => phaseOf(shards[f]!, epoch, f)));
-    const verify = phases.every((p) => p === 'verified' || p === 'cleaned')
+    const verify = phases.every((p) => p === 'verified' || p === 'cleaning' || p === 'cleaned')
       ? { ok: true, tables: [], problems: [] }
       : await verifyMoves(plan, shards);
     if (!verify.ok) return { pauseMs: 0, map: onFile!, verify, deleted: {} };
@@ -314,10 +315,11 @@ export async function reshardRollback(
     );
   const epoch = plan.map.toJSON().epoch;
   for (const f of movesFrom(plan)) {
-    if ((await phaseOf(shards[f]!, epoch, f)) === 'cleaned') {
+    const phase = await phaseOf(shards[f]!, epoch, f);
+    if (phase === 'cleaning' || phase === 'cleaned') {
       throw new ReshardError(
         'RESHARD_NOT_READY',
-        `Shard ${f} already deleted the rows it gave away (after verification passed); a rollback would lose them. Reshard again instead.`,
+        `Shard ${f} has begun deleting the rows it gave away (after verification passed); a rollback would lose them. Run \`reshard cutover\` to finish instead.`,
       );
     }
   }

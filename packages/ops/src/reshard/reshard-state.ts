@@ -3,10 +3,10 @@ import type { Sql, TransactionSql } from 'postgres';
 /**
  * Where a reshard stands on each old owner, kept in the database beside the data so a resumed
  * run (or a rollback) knows what already happened: `frozen` (written with the guard at
- * cutover: the new map is live), `verified` (every moved bucket matched), `cleaned` (moved rows
- * deleted: no rollback after this).
+ * cutover: the new map is live), `verified` (every moved bucket matched), `cleaning` (deleting the
+ * moved rows has begun: no rollback from here on), `cleaned` (moved rows deleted).
  */
-export type ReshardPhase = 'frozen' | 'verified' | 'cleaned';
+export type ReshardPhase = 'frozen' | 'verified' | 'cleaning' | 'cleaned';
 
 const TABLE = 'drizzle_reshard_state';
 export const RESHARD_STATE_DDL = `create table if not exists ${TABLE} (epoch int not null, shard int not null,
