@@ -40,6 +40,9 @@ it('a healthy cluster exits 0', async () => {
 
 it('names each problem and its fix, in text and as JSON; an unreachable node exits 2', async () => {
   const p0 = cluster.shards[0]!.primary.url;
+  // (f) a slot an abandoned reshard left behind, holding WAL back (made first: creating a logical
+  // slot waits for every open transaction, and a prepared one is left open below)
+  await runSql(p0, "select pg_create_logical_replication_slot('drizzle_reshard_0_9', 'pgoutput')");
   // (d) an oversized table read by sequential scans, all on shard 0 (also (e) skew)
   await runSql(
     p0,
@@ -134,6 +137,7 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     'WRITE_SKEW',
     'PREPARED_XACTS',
     'INVALID_INDEX',
+    'IDLE_REPLICATION_SLOT',
   ]) {
     expect(text, c).toContain(`[${c}]`);
   }
@@ -154,6 +158,10 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     /\[WRITE_SKEW\] fleet: shard 0 (takes [\d.]+× the writes of shard 1|writes [\d.]+ MiB\/s of WAL while shard 1 writes almost none)/,
   );
   expect(text).toContain('Stage 1 (connection exhaustion): put PgBouncer');
+  expect(text).toMatch(
+    /\[IDLE_REPLICATION_SLOT\] shard0-primary: replication slot "drizzle_reshard_0_9" \(logical\) has no consumer and holds back [\d.]+ MiB of WAL/,
+  );
+  expect(text).toContain('a reshard left it: finish with `drizzle-shard reshard cutover`');
 
   // The JSON report validates against the published schema.
   const report = JSON.parse(json.text);
@@ -172,6 +180,7 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
   }
   for (const n of report.nodes) expect(typeof n.reachable).toBe('boolean');
   await runSql(p0, "rollback prepared 'doctor-test'");
+  await runSql(p0, "select pg_drop_replication_slot('drizzle_reshard_0_9')");
 
   const c = capture();
   expect(await run(['doctor', '--shard', 'postgres://app:secret@127.0.0.1:1/x'], c.io, process.cwd())).toBe(

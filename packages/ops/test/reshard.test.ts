@@ -178,6 +178,15 @@ it('a corrupted moved row fails verification: nothing is deleted and a rollback 
     await expect(
       startReshard({ ...plan, shards: [...plan.shards.slice(0, 3), 'postgres://app:pw-7@127.0.0.1:1/x'] }),
     ).rejects.toMatchObject({ code: 'RESHARD_BAD_INPUT', message: expect.not.stringContaining('pw-7') });
+    await runSql(
+      urls[1]!,
+      "begin; insert into countries values ('XX', 'x'); prepare transaction 'left-by-a-crash'",
+    );
+    await expect(startReshard(plan)).rejects.toMatchObject({
+      code: 'RESHARD_BAD_INPUT',
+      message: expect.stringContaining('Shard 1 has 1 prepared transaction(s)'),
+    });
+    await runSql(urls[1]!, "rollback prepared 'left-by-a-crash'");
     await startReshard(plan);
     await runSql(urls[3]!, 'update orders set total = total + 1 where id = (select min(id) from orders)');
 

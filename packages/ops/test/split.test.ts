@@ -166,6 +166,16 @@ it('refuses bad input before changing anything, and verification names a corrupt
       'create table orders (user_id bigint, id bigint, total numeric(12,2), primary key (user_id, id)); insert into orders values (1, 1, 1)',
     );
     await expect(start(smallPlan)).rejects.toMatchObject({ code: 'SPLIT_TARGET_NOT_EMPTY' });
+    // A prepared transaction on the source would make creating the replication slot wait forever.
+    await runSql(
+      source,
+      "begin; insert into orders values (1, 999998, 1); prepare transaction 'left-by-a-crash'",
+    );
+    await expect(start(smallPlan)).rejects.toMatchObject({
+      code: 'SPLIT_BAD_INPUT',
+      message: expect.stringContaining('1 prepared transaction(s)'),
+    });
+    await runSql(source, "rollback prepared 'left-by-a-crash'");
     expect(() => checkSourceVersion(140_010, 'logical')).toThrow(/PostgreSQL 14; an online split needs 15/);
     expect(() => checkSourceVersion(150_018, 'replica')).toThrow(/wal_level = logical/);
     // Nothing was created anywhere by the refused runs.

@@ -22,6 +22,7 @@ export interface DoctorOptions {
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
 async function connect(url: string): Promise<Sql> {
   const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {}, prepare: false });
@@ -129,10 +130,32 @@ async function checkPrimary(
       fix: 'drop it, or run `drizzle-shard indexes apply`, which rebuilds invalid indexes',
     });
   }
+  for (const r of await sql<{ name: string; type: string; retained: number }[]>`
+    select slot_name as name, slot_type as type,
+      coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 as retained
+    from pg_replication_slots where not active`) {
+    findings.push({
+      code: 'IDLE_REPLICATION_SLOT',
+      severity: 'warning',
+      node,
+      stage: 10,
+      message: `replication slot "${r.name}" (${r.type}) has no consumer and holds back ${mib(Number(r.retained))} of WAL (it grows until the disk fills)`,
+      fix: slotFix(r.name),
+    });
+  }
   const [d] = await sql`
     select pg_database_size(current_database())::float8 as size,
       (select xact_commit::float8 from pg_stat_database where datname = current_database()) as commits`;
   return { connections: { used, max }, sizeBytes: Number(d!.size), commits: Number(d!.commits) };
+}
+
+/** What to do about an idle slot: the tool's own are ended by finishing or rolling back their step. */
+function slotFix(name: string): string {
+  if (name.startsWith('drizzle_split_'))
+    return 'a split left it: finish with `drizzle-shard split cutover`, or `split rollback` and drop the subscription on its target';
+  if (name.startsWith('drizzle_reshard_'))
+    return 'a reshard left it: finish with `drizzle-shard reshard cutover`, or `reshard rollback`';
+  return `if its consumer is gone for good: select pg_drop_replication_slot('${name.replaceAll("'", "''")}')`;
 }
 
 /**

@@ -13,7 +13,8 @@ export interface Finding {
     | 'SHARD_SKEW'
     | 'WRITE_SKEW'
     | 'PREPARED_XACTS'
-    | 'INVALID_INDEX';
+    | 'INVALID_INDEX'
+    | 'IDLE_REPLICATION_SLOT';
   readonly severity: 'warning';
   /** Node id (`shard0-primary`, `shard1-replica1`) or `fleet`. */
   readonly node: string;

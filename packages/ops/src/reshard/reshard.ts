@@ -1,7 +1,7 @@
 import { redactText, redactUrl } from 'drizzle-shard';
 import type { Sql } from 'postgres';
 import { readTable } from '../archive/source-table.ts';
-import { checkSourceVersion } from '../split/preflight.ts';
+import { checkSourceVersion, preparedXactsBlockingSlot } from '../split/preflight.ts';
 import { subscriptionExists } from '../split/replication.ts';
 import { copySchema } from '../split/schema-copy.ts';
 import { connectForSplit, MARKER_DDL, tableSql } from '../split/split-plan.ts';
@@ -68,6 +68,13 @@ async function preflight(plan: ReshardPlan, shards: readonly Sql[]): Promise<voi
         `Table "${table.name}" has no column "${table.keyColumn}", its shard key.`,
       );
     }
+  }
+  for (const from of movesFrom(plan)) {
+    const moves = plan.moves.filter((m) => m.from === from);
+    const subscribed = await Promise.all(moves.map((m) => subscriptionExists(shards[m.to]!, moveName(m))));
+    if (subscribed.every(Boolean)) continue;
+    const blocked = await preparedXactsBlockingSlot(shards[from]!, `Shard ${from}`);
+    if (blocked) throw new ReshardError('RESHARD_BAD_INPUT', blocked);
   }
   for (const to of movesTo(plan)) {
     const mine = plan.moves.filter((m) => m.to === to);

@@ -35,6 +35,19 @@ async function reachable(sql: Sql, what: string, url: string): Promise<void> {
 }
 
 /**
+ * The prepared transactions on a server that is about to get a logical replication slot, as an
+ * error message, or undefined when there are none: creating a slot waits for every transaction
+ * open at that moment, and a prepared one (a reference-table write left by a crash) never ends
+ * by itself, so the split or reshard would hang.
+ */
+export async function preparedXactsBlockingSlot(sql: Sql, what: string): Promise<string | undefined> {
+  const [p] = await sql`select count(*)::int as n, min(prepared)::text as oldest from pg_prepared_xacts
+    where database = current_database()`;
+  if (!p!.n) return undefined;
+  return `${what} has ${p!.n} prepared transaction(s) (oldest ${p!.oldest}); creating the replication slot would wait for them forever. Finish them first (db.recoverPreparedTransactions(), or COMMIT/ROLLBACK PREPARED), then run again. Nothing was changed.`;
+}
+
+/**
  * Everything that can be checked before any data moves: both ends reachable, the source new
  * enough, every table present with a primary key and its shard key column, and every target
  * either empty or already this split's subscriber (a resumed run).
@@ -62,8 +75,13 @@ export async function preflight(plan: SplitPlan, source: Sql, targets: readonly 
       );
     }
   }
+  const subscribed = await Promise.all(targets.map((t, i) => hasSubscription(t, i)));
+  if (!subscribed.every(Boolean)) {
+    const blocked = await preparedXactsBlockingSlot(source, 'The source');
+    if (blocked) throw new SplitError('SPLIT_BAD_INPUT', blocked);
+  }
   for (const [i, t] of targets.entries()) {
-    if (await hasSubscription(t, i)) continue; // this split's own subscriber: a resumed run
+    if (subscribed[i]) continue; // this split's own subscriber: a resumed run
     for (const table of plan.tables) {
       if (!(await readTable(t, table.name))) continue;
       const [rows] = await t.unsafe(`select exists (select 1 from ${tableSql(table.name)}) as any`);
