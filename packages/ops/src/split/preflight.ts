@@ -3,7 +3,7 @@ import type { Sql } from 'postgres';
 import { readTable } from '../archive/source-table.ts';
 import { hasSubscription } from './replication.ts';
 import { SplitError } from './split-error.ts';
-import { type SplitPlan, tableSql } from './split-plan.ts';
+import { type SplitPlan, type SplitTable, tableSql } from './split-plan.ts';
 
 const MIN_VERSION = 150000;
 
@@ -23,15 +23,45 @@ export function checkSourceVersion(versionNum: number, walLevel: string): void {
   }
 }
 
-async function reachable(sql: Sql, what: string, url: string): Promise<void> {
+/** Why `sql` cannot be reached, as a message (connection string redacted), or undefined. */
+export async function unreachable(sql: Sql, what: string, url: string): Promise<string | undefined> {
   try {
     await sql`select 1`;
+    return undefined;
   } catch (error) {
-    throw new SplitError(
-      'SPLIT_BAD_INPUT',
-      `Cannot connect to ${what} (${redactUrl(url)}): ${redactText((error as Error).message)}. Nothing was changed.`,
-    );
+    return `Cannot connect to ${what} (${redactUrl(url)}): ${redactText((error as Error).message)}. Nothing was changed.`;
   }
+}
+
+/** Reads a server's version and wal_level and refuses one that cannot publish row-filtered changes. */
+export async function checkReplicationSource(sql: Sql): Promise<void> {
+  const [v] =
+    await sql`select current_setting('server_version_num')::int as v, current_setting('wal_level') as wal`;
+  checkSourceVersion(v!.v as number, v!.wal as string);
+}
+
+/** What keeps `table` on `sql` (named `where` in the message) from being replicated, or undefined. */
+export async function tableProblem(sql: Sql, table: SplitTable, where: string): Promise<string | undefined> {
+  const shape = await readTable(sql, table.name);
+  if (!shape) return `Table "${table.name}" does not exist on ${where}.`;
+  if (shape.key.length === 0)
+    return `Table "${table.name}" has no primary key; logical replication needs one to carry updates and deletes. Add one first.`;
+  if (table.kind === 'sharded' && !shape.columns.some((c) => c.name === table.keyColumn))
+    return `Table "${table.name}" has no column "${table.keyColumn}", its shard key in the schema. Fix the schema annotation or the table.`;
+  return undefined;
+}
+
+/** The first of `tables` that exists on `sql` and holds rows (a target must start empty). */
+export async function firstTableWithRows(
+  sql: Sql,
+  tables: readonly SplitTable[],
+): Promise<string | undefined> {
+  for (const table of tables) {
+    if (!(await readTable(sql, table.name))) continue;
+    const [rows] = await sql.unsafe(`select exists (select 1 from ${tableSql(table.name)}) as any`);
+    if (rows!.any) return table.name;
+  }
+  return undefined;
 }
 
 /**
@@ -53,44 +83,23 @@ export async function preparedXactsBlockingSlot(sql: Sql, what: string): Promise
  * either empty or already this split's subscriber (a resumed run).
  */
 export async function preflight(plan: SplitPlan, source: Sql, targets: readonly Sql[]): Promise<void> {
-  await reachable(source, 'the source', plan.source);
-  for (const [i, t] of targets.entries()) await reachable(t, `target shard ${i}`, plan.targets[i]!);
-  const [v] =
-    await source`select current_setting('server_version_num')::int as v, current_setting('wal_level') as wal`;
-  checkSourceVersion(v!.v as number, v!.wal as string);
-  for (const table of plan.tables) {
-    const shape = await readTable(source, table.name);
-    if (!shape)
-      throw new SplitError('SPLIT_BAD_INPUT', `Table "${table.name}" does not exist on the source.`);
-    if (shape.key.length === 0) {
-      throw new SplitError(
-        'SPLIT_BAD_INPUT',
-        `Table "${table.name}" has no primary key; logical replication needs one to carry updates and deletes. Add one first.`,
-      );
-    }
-    if (table.kind === 'sharded' && !shape.columns.some((c) => c.name === table.keyColumn)) {
-      throw new SplitError(
-        'SPLIT_BAD_INPUT',
-        `Table "${table.name}" has no column "${table.keyColumn}", its shard key in the schema. Fix the schema annotation or the table.`,
-      );
-    }
-  }
+  const refuse = (message: string | undefined) => {
+    if (message) throw new SplitError('SPLIT_BAD_INPUT', message);
+  };
+  refuse(await unreachable(source, 'the source', plan.source));
+  for (const [i, t] of targets.entries()) refuse(await unreachable(t, `target shard ${i}`, plan.targets[i]!));
+  await checkReplicationSource(source);
+  for (const table of plan.tables) refuse(await tableProblem(source, table, 'the source'));
   const subscribed = await Promise.all(targets.map((t, i) => hasSubscription(t, i)));
-  if (!subscribed.every(Boolean)) {
-    const blocked = await preparedXactsBlockingSlot(source, 'The source');
-    if (blocked) throw new SplitError('SPLIT_BAD_INPUT', blocked);
-  }
+  if (!subscribed.every(Boolean)) refuse(await preparedXactsBlockingSlot(source, 'The source'));
   for (const [i, t] of targets.entries()) {
     if (subscribed[i]) continue; // this split's own subscriber: a resumed run
-    for (const table of plan.tables) {
-      if (!(await readTable(t, table.name))) continue;
-      const [rows] = await t.unsafe(`select exists (select 1 from ${tableSql(table.name)}) as any`);
-      if (rows!.any) {
-        throw new SplitError(
-          'SPLIT_TARGET_NOT_EMPTY',
-          `Target shard ${i} (${redactUrl(plan.targets[i]!)}) already has rows in "${table.name}". Split into empty databases only; nothing was changed.`,
-        );
-      }
+    const table = await firstTableWithRows(t, plan.tables);
+    if (table) {
+      throw new SplitError(
+        'SPLIT_TARGET_NOT_EMPTY',
+        `Target shard ${i} (${redactUrl(plan.targets[i]!)}) already has rows in "${table}". Split into empty databases only; nothing was changed.`,
+      );
     }
   }
 }
