@@ -1,7 +1,9 @@
 import { redactText } from 'drizzle-shard';
 import type { Sql } from 'postgres';
+import { quoteIdent } from '../archive/checksum.ts';
 import {
   carrySequences,
+  countRows,
   holdSnapshot,
   openSessions,
   waitForMarker,
@@ -11,10 +13,17 @@ import { type HeldTransaction, holdTransaction } from '../split/held-transaction
 import { type FleetMapFile, readFleetMap, writeFleetMap } from '../split/map-file.ts';
 import { SplitError } from '../split/split-error.ts';
 import { tableSql } from '../split/split-plan.ts';
-import type { Queryable, VerifyReport } from '../split/verify.ts';
+import type { VerifyReport } from '../split/verify.ts';
 import { CLEANUP_SETTING, dropOwnershipGuard, installOwnershipGuard } from './ownership-guard.ts';
 import { ReshardError } from './reshard-error.ts';
-import { moveFilterSql, movesFrom, movesTo, type ReshardPlan, reshardMarkerKey } from './reshard-plan.ts';
+import {
+  carriesReference,
+  moveFilterSql,
+  movesFrom,
+  movesTo,
+  type ReshardPlan,
+  reshardMarkerKey,
+} from './reshard-plan.ts';
 import { dropMoveReplication, moveStates } from './reshard-replication.ts';
 import { phaseOf, setPhase } from './reshard-state.ts';
 import { verifyMoves } from './reshard-verify.ts';
@@ -40,9 +49,6 @@ export interface ReshardCutoverOptions {
 export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
   file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.shards.length;
 
-const count = async (q: Queryable, from: string) =>
-  Number((await q.unsafe(`select count(*)::float8 as n from ${from}`))[0]!.n);
-
 /**
  * Counts of every moving table after the catch-up: per new shard, its rows (all of which came
  * from its moves: new shards start empty) against the sum of the moved rows on the locked old
@@ -55,8 +61,7 @@ async function checkCounts(
   shards: readonly Sql[],
 ) {
   for (const table of plan.tables.filter((t) => t.kind !== 'unsharded')) {
-    const moves =
-      table.kind === 'sharded' ? plan.moves : movesTo(plan).map((to) => plan.moves.find((m) => m.to === to)!);
+    const moves = table.kind === 'sharded' ? plan.moves : plan.moves.filter((m) => carriesReference(plan, m));
     const want = new Map<number, number>();
     await Promise.all(
       movesFrom(plan).map(async (owner) => {
@@ -65,14 +70,14 @@ async function checkCounts(
             table.kind === 'sharded'
               ? `${tableSql(table.name)} where ${moveFilterSql(plan, table, move)}`
               : tableSql(table.name);
-          const n = await count(held.get(owner)!.tx, from);
+          const n = await countRows(held.get(owner)!.tx, from);
           want.set(move.to, (want.get(move.to) ?? 0) + n);
         }
       }),
     );
     await Promise.all(
       [...want].map(async ([to, expected]) => {
-        const got = await count(shards[to]!, tableSql(table.name));
+        const got = await countRows(shards[to]!, tableSql(table.name));
         if (got !== expected) {
           throw new ReshardError(
             'RESHARD_VERIFY_FAILED',
@@ -125,7 +130,7 @@ async function deleteMovedRows(
 ) {
   let deleted = 0;
   for (const table of plan.tables.filter((t) => t.kind === 'sharded')) {
-    const notOwned = `not (${plan.map.ownsSql(`"${table.keyColumn}"`, table.keyKind!, shard)})`;
+    const notOwned = `not (${plan.map.ownsSql(quoteIdent(table.keyColumn!), table.keyKind!, shard)})`;
     for (;;) {
       const n = await sql.begin(async (tx) => {
         await tx`select set_config(${CLEANUP_SETTING}, 'on', true)`;
@@ -138,7 +143,7 @@ async function deleteMovedRows(
       if (n > 0) onBatch?.(deleted);
       if (n < batch) break;
     }
-    const left = await count(sql, `${tableSql(table.name)} where ${notOwned}`);
+    const left = await countRows(sql, `${tableSql(table.name)} where ${notOwned}`);
     if (left > 0)
       throw new ReshardError(
         'RESHARD_VERIFY_FAILED',
@@ -197,9 +202,8 @@ export async function reshardCutover(
       ? { ok: true, tables: [], problems: [] }
       : await verifyMoves(plan, shards);
     if (!verify.ok) return { pauseMs: 0, map: onFile!, verify, deleted: {} };
-    for (const f of movesFrom(plan))
-      if ((await phaseOf(shards[f]!, epoch, f)) === 'frozen')
-        await setPhase(shards[f]!, epoch, f, 'verified');
+    for (const [i, f] of movesFrom(plan).entries())
+      if (phases[i] === 'frozen') await setPhase(shards[f]!, epoch, f, 'verified');
     return { pauseMs: 0, map: onFile!, verify, deleted: await finish(plan, shards, options) };
   }
   if (onFile?.version !== plan.current.version) {
@@ -273,10 +277,7 @@ export async function reshardCutover(
   } catch (error) {
     await Promise.all([...held.values()].map((h) => h.end(false).catch(() => {})));
     await closeSessions();
-    if (map) {
-      const { mode, source, shards: urls, map: json } = plan.current;
-      writeFleetMap(mapFile, { mode, source, shards: urls, map: json });
-    }
+    if (map) writeOldLayout(plan, mapFile);
     if (error instanceof ReshardError) throw error;
     if (error instanceof SplitError) throw new ReshardError('RESHARD_NOT_READY', error.message);
     throw new ReshardError(
@@ -325,10 +326,11 @@ export async function reshardRollback(
   }
   for (const f of movesFrom(plan)) await shards[f]!.begin(async (tx) => dropOwnershipGuard(tx, plan.tables));
   await dropMoveReplication(plan, shards);
-  return writeFleetMap(mapFile, {
-    mode: 'sharded',
-    source: plan.current.source,
-    shards: plan.current.shards,
-    map: plan.current.map,
-  });
+  return writeOldLayout(plan, mapFile);
+}
+
+/** The next map version, pointing back at the layout the reshard started from. */
+function writeOldLayout(plan: ReshardPlan, mapFile: string): FleetMapFile {
+  const { mode, source, shards, map } = plan.current;
+  return writeFleetMap(mapFile, { mode, source, shards, map });
 }

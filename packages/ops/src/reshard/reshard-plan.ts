@@ -29,6 +29,10 @@ export const moveName = (move: Pick<ShardMove, 'from' | 'to'>) => `drizzle_resha
 /** Marker row key an old shard writes at cutover (distinct from the split's -1). */
 export const reshardMarkerKey = (from: number) => -100 - from;
 
+/** Whether `move` carries the reference tables to its new owner: the first move into it does. */
+export const carriesReference = (plan: ReshardPlan, move: ShardMove) =>
+  plan.moves.find((m) => m.to === move.to) === move;
+
 /** Which shards a reshard touches: old owners losing units, new owners receiving them. */
 export const movesFrom = (plan: ReshardPlan) =>
   [...new Set(plan.moves.map((m) => m.from))].sort((a, b) => a - b);

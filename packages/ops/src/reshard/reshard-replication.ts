@@ -8,16 +8,12 @@ import {
 } from '../split/replication.ts';
 import { MARKER_TABLE, tableSql } from '../split/split-plan.ts';
 import {
+  carriesReference,
   moveFilterSql,
   moveName,
   type ReshardPlan,
   reshardMarkerKey,
-  type ShardMove,
 } from './reshard-plan.ts';
-
-/** The move that carries the reference tables to `move.to`: its first one (lowest old shard). */
-const carriesReference = (plan: ReshardPlan, move: ShardMove) =>
-  plan.moves.find((m) => m.to === move.to) === move;
 
 /**
  * One publication per move on its old owner: each sharded table filtered to the move's units

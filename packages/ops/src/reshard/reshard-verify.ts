@@ -2,7 +2,7 @@ import { type BatchChecksum, checksumOf, checksumQuery, sameChecksum } from '../
 import { checksumColumns } from '../archive/source-table.ts';
 import { tableSql, unitSql } from '../split/split-plan.ts';
 import type { Queryable, VerifyProblem, VerifyReport } from '../split/verify.ts';
-import { moveFilterSql, type ReshardPlan } from './reshard-plan.ts';
+import { carriesReference, moveFilterSql, type ReshardPlan } from './reshard-plan.ts';
 
 async function sums(q: Queryable, sql: string): Promise<Map<number, BatchChecksum>> {
   const out = new Map<number, BatchChecksum>();
@@ -28,7 +28,7 @@ export async function verifyMoves(plan: ReshardPlan, shards: readonly Queryable[
       const old = shards[move.from]!;
       const fresh = shards[move.to]!;
       if (table.kind === 'reference') {
-        if (plan.moves.find((m) => m.to === move.to) !== move) continue;
+        if (!carriesReference(plan, move)) continue;
         const query = checksumQuery(columns, tableSql(table.name), 'postgres');
         const [want, got] = [(await sums(old, query)).get(-1)!, (await sums(fresh, query)).get(-1)!];
         if (!sameChecksum(want, got))

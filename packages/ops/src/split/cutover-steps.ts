@@ -1,9 +1,8 @@
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import { type HeldTransaction, holdTransaction } from './held-transaction.ts';
 import { SplitError } from './split-error.ts';
 import { connectForSplit, MARKER_TABLE } from './split-plan.ts';
-
-type Runner = Sql | TransactionSql;
+import type { Queryable } from './verify.ts';
 
 /**
  * Connections a cutover needs while writes are blocked, opened (and proven) before it blocks
@@ -13,6 +12,12 @@ export async function openSessions(urls: readonly string[]): Promise<Sql[]> {
   const sessions = urls.map(connectForSplit);
   await Promise.all(sessions.map((s) => s`select 1`));
   return sessions;
+}
+
+/** `select count(*) from <from>` (a FROM clause, with its WHERE) as a number. */
+export async function countRows(q: Queryable, from: string): Promise<number> {
+  const [r] = await q.unsafe(`select count(*)::float8 as n from ${from}`);
+  return Number(r!.n);
 }
 
 /**
@@ -73,7 +78,7 @@ export async function writeMarker(sql: Sql, key: number): Promise<string> {
  */
 export async function carrySequences(
   tables: readonly string[],
-  sources: readonly Runner[],
+  sources: readonly Queryable[],
   targets: readonly Sql[],
 ): Promise<void> {
   const seqs = await sources[0]!<{ seq: string }[]>`

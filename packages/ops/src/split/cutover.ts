@@ -1,16 +1,20 @@
 import { redactText } from 'drizzle-shard';
 import type { Sql, TransactionSql } from 'postgres';
-
-type Runner = Sql | TransactionSql;
-
 import { quoteIdent } from '../archive/checksum.ts';
-import { carrySequences, holdSnapshot, openSessions, waitForMarker, writeMarker } from './cutover-steps.ts';
+import {
+  carrySequences,
+  countRows,
+  holdSnapshot,
+  openSessions,
+  waitForMarker,
+  writeMarker,
+} from './cutover-steps.ts';
 import type { HeldTransaction } from './held-transaction.ts';
 import { type FleetMapFile, writeFleetMap } from './map-file.ts';
 import { dropReplication, syncStates } from './replication.ts';
 import { SplitError } from './split-error.ts';
 import { livesOn, type SplitPlan, tableSql } from './split-plan.ts';
-import { type VerifyReport, verifySplit } from './verify.ts';
+import { type Queryable, type VerifyReport, verifySplit } from './verify.ts';
 
 export interface CutoverReport {
   /** How long writes to the split tables were blocked on the source, in ms. */
@@ -23,16 +27,12 @@ export interface CutoverReport {
 
 const MARKER_ID = -1;
 
-async function count(sql: Runner, table: string): Promise<number> {
-  const [r] = await sql.unsafe(`select count(*)::float8 as n from ${tableSql(table)}`);
-  return Number(r!.n);
-}
-
 /** Counts per table on the locked source against the targets; any difference aborts the cutover. */
-async function checkCounts(plan: SplitPlan, source: Runner, targets: readonly Sql[]): Promise<void> {
+async function checkCounts(plan: SplitPlan, source: Queryable, targets: readonly Sql[]): Promise<void> {
   for (const table of plan.tables) {
-    const want = await count(source, table.name);
-    const got = await Promise.all(targets.map((t) => count(t, table.name)));
+    const from = tableSql(table.name);
+    const want = await countRows(source, from);
+    const got = await Promise.all(targets.map((t) => countRows(t, from)));
     const bad =
       table.kind === 'sharded'
         ? got.reduce((a, b) => a + b, 0) !== want

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { quoteLiteral } from '../archive/checksum.ts';
+import { quoteIdent, quoteLiteral } from '../archive/checksum.ts';
 import {
   livesOn,
   MARKER_TABLE,
@@ -22,7 +22,7 @@ export async function ensurePublications(plan: SplitPlan, source: Sql): Promise<
       .filter((t) => livesOn(t, shard))
       .map((t) =>
         t.kind === 'sharded'
-          ? `${tableSql(t.name)} where (${plan.map.ownsSql(`"${t.keyColumn}"`, t.keyKind!, shard)})`
+          ? `${tableSql(t.name)} where (${plan.map.ownsSql(quoteIdent(t.keyColumn!), t.keyKind!, shard)})`
           : tableSql(t.name),
       );
     await source.unsafe(`create publication ${name} for table ${[...tables, MARKER_TABLE].join(', ')}`);
