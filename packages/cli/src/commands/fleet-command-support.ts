@@ -70,3 +70,27 @@ export function fleetCommandFailed(command: string, error: unknown, err: Output)
   err.write(`drizzle-shard ${command}: ${redactText((error as Error).message)}\n`);
   return 1;
 }
+
+/** The steps `split` and `reshard` take, `start` when none is named. */
+const FLEET_STEPS = ['start', 'status', 'verify', 'cutover', 'rollback'] as const;
+export type FleetStep = (typeof FLEET_STEPS)[number];
+
+/** The step named first in `argv` (default `start`) and the arguments after it. */
+export function fleetStep(argv: readonly string[]): { step: FleetStep; args: string[] } {
+  const named = FLEET_STEPS.find((s) => s === argv[0]);
+  return named ? { step: named, args: argv.slice(1) } : { step: 'start', args: [...argv] };
+}
+
+/**
+ * A progress printer for copies under way: a sync line at most every 2 s, and once when all are
+ * ready, with rates measured between the lines it printed.
+ */
+export function syncProgress(out: Output) {
+  let last = 0;
+  const rates = new CopyRates();
+  return (states: readonly (SubscriptionState & { readonly label: string })[]) => {
+    if (Date.now() - last < 2000 && !states.every((s) => s.ready)) return;
+    last = Date.now();
+    out.write(`  ${syncLine(states, rates)}\n`);
+  };
+}

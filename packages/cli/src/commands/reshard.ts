@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   isFlipped,
+  type MoveState,
   moveStates,
   openReshard,
   planFromFleetMap,
@@ -13,11 +14,12 @@ import {
   startReshard,
   verifyMoves,
 } from '@drizzle-shard/ops';
-import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 import {
   fleetCommandFailed,
+  fleetStep,
   syncLine,
+  syncProgress,
   tablesFromConfig,
   writeVerifyReport,
 } from './fleet-command-support.ts';
@@ -68,11 +70,13 @@ async function planFrom(values: Record<string, unknown>, cwd: string, mapFile: s
   return plan;
 }
 
+/** A move's sync state, labelled for the progress line. */
+const labelMove = (m: MoveState) => ({ label: `move ${m.from}→${m.to}`, ...m });
+
 export async function reshardCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
-  const steps = ['start', 'status', 'verify', 'cutover', 'rollback'];
-  const step = steps.includes(argv[0] ?? '') ? argv[0]! : 'start';
+  const { step, args } = fleetStep(argv);
   const { values } = parseArgs({
-    args: [...(step === argv[0] ? argv.slice(1) : argv)],
+    args,
     options: {
       add: { type: 'string', multiple: true },
       to: { type: 'string' },
@@ -105,20 +109,8 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
       io.out.write(
         `reshard ${plan.shards.length - (values.add?.length ?? 0)} → ${plan.shards.length} shards, map epoch ${plan.map.toJSON().epoch}: moves ${moves.join(', ')}\n`,
       );
-      let last = 0;
-      const rates = new CopyRates();
-      await startReshard(plan, {
-        onProgress: (s) => {
-          if (Date.now() - last < 2000 && !s.every((m) => m.ready)) return;
-          last = Date.now();
-          io.out.write(
-            `  ${syncLine(
-              s.map((m) => ({ label: `move ${m.from}→${m.to}`, ...m })),
-              rates,
-            )}\n`,
-          );
-        },
-      });
+      const progress = syncProgress(io.out);
+      await startReshard(plan, { onProgress: (s) => progress(s.map(labelMove)) });
       io.out.write(
         'every move is ready and follows its old owner; the app still uses the old map. Run `drizzle-shard reshard cutover` when ready.\n',
       );
@@ -128,10 +120,7 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     try {
       if (step === 'status') {
         const flipped = isFlipped(plan, readFleetMap(mapFile));
-        if (!flipped)
-          io.out.write(
-            `  ${syncLine((await moveStates(plan, c.shards)).map((m) => ({ label: `move ${m.from}→${m.to}`, ...m })))}\n`,
-          );
+        if (!flipped) io.out.write(`  ${syncLine((await moveStates(plan, c.shards)).map(labelMove))}\n`);
         io.out.write(
           `fleet map: ${flipped ? `the new layout (${plan.shards.length} shards) is live` : `still the old layout (${plan.current.shards.length} shards)`}\n`,
         );

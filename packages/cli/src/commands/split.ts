@@ -8,14 +8,16 @@ import {
   type SplitPlan,
   startSplit,
   syncStates,
+  type TargetSyncState,
   verifySplit,
 } from '@drizzle-shard/ops';
 import { ShardMap } from 'drizzle-shard';
-import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 import {
   fleetCommandFailed,
+  fleetStep,
   syncLine,
+  syncProgress,
   tablesFromConfig,
   writeVerifyReport,
 } from './fleet-command-support.ts';
@@ -51,11 +53,13 @@ async function planFrom(values: Record<string, unknown>, cwd: string): Promise<S
   };
 }
 
+/** A target's sync state, labelled for the progress line. */
+const labelShard = (t: TargetSyncState) => ({ label: `shard ${t.shard}`, ...t });
+
 export async function splitCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
-  const steps = ['start', 'status', 'verify', 'cutover', 'rollback'];
-  const step = steps.includes(argv[0] ?? '') ? argv[0]! : 'start';
+  const { step, args } = fleetStep(argv);
   const { values } = parseArgs({
-    args: [...(step === argv[0] ? argv.slice(1) : argv)],
+    args,
     options: {
       from: { type: 'string' },
       to: { type: 'string', multiple: true },
@@ -79,21 +83,8 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
   try {
     const plan = await planFrom(values, cwd);
     if (step === 'start') {
-      let last = 0;
-      const rates = new CopyRates();
-      const states = await startSplit(plan, {
-        mapFile,
-        onProgress: (s) => {
-          if (Date.now() - last < 2000 && !s.every((t) => t.ready)) return;
-          last = Date.now();
-          io.out.write(
-            `  ${syncLine(
-              s.map((t) => ({ label: `shard ${t.shard}`, ...t })),
-              rates,
-            )}\n`,
-          );
-        },
-      });
+      const progress = syncProgress(io.out);
+      const states = await startSplit(plan, { mapFile, onProgress: (s) => progress(s.map(labelShard)) });
       io.out.write(
         `every target is ready (${states.length} shards, ${plan.tables.length} tables) and follows the source; the app still writes to the source. Run \`drizzle-shard split cutover\` when ready.\n`,
       );
@@ -107,9 +98,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
         return 0;
       }
       if (step === 'status') {
-        io.out.write(
-          `  ${syncLine((await syncStates(plan, c.source, c.targets)).map((t) => ({ label: `shard ${t.shard}`, ...t })))}\n`,
-        );
+        io.out.write(`  ${syncLine((await syncStates(plan, c.source, c.targets)).map(labelShard))}\n`);
         io.out.write(`fleet map: ${readFleetMap(mapFile)?.mode ?? 'not written yet'}\n`);
         return 0;
       }
