@@ -110,14 +110,16 @@ export class RoutingDialect extends PgDialect {
     const view = config as unknown as SelectConfigView;
     const shape = this.depth === 0 && this.mode !== 'fanout' ? selectShape(view) : undefined;
     const entry = shape && this.shapes.get(shape.key);
+    let plan: StatementPlan | undefined;
     if (shape && entry) {
-      const plan = this.planSelect(view);
+      plan = this.planSelect(view);
       if (!plan.merge) {
         this.pending = plan;
         return new ShapedSelect(entry, shape.params, () => base.buildSelectQuery!.call(this, config) as SQL);
       }
     }
-    const built = this.capture<SQL>('buildSelectQuery', config, () => this.planSelect(view));
+    // A cached shape whose keys span shards (a merge plan) is built in full, with the plan made above.
+    const built = this.capture<SQL>('buildSelectQuery', config, () => plan ?? this.planSelect(view));
     if (shape && entry === undefined) this.learning = { shape, sql: built };
     return built;
   }
