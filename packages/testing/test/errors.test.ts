@@ -32,6 +32,14 @@ describe('bad input gives a typed error with an actionable message', () => {
     }
   });
 
+  it('a server that cannot start: the error shows its log', async () => {
+    const error = await startCluster({ settings: { shared_buffers: 'lots' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'KIT_SERVER_START_FAILED',
+      message: expect.stringMatching(/shard0-primary[\s\S]*invalid value for parameter "shared_buffers"/),
+    });
+  });
+
   it('out-of-range sizes', async () => {
     await expect(startCluster({ shards: 0 })).rejects.toMatchObject({ code: 'KIT_BAD_OPTIONS' });
     await expect(startCluster({ replicas: 1.5 })).rejects.toMatchObject({ code: 'KIT_BAD_OPTIONS' });

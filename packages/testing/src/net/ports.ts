@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { TestKitError } from '../errors.ts';
 
@@ -15,10 +16,34 @@ function tryListen(port: number): Promise<number | undefined> {
   });
 }
 
+/** Lowest port of the kernel's ephemeral range (where outgoing connections get their local port). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const PORT_FLOOR = 10000;
+
+/**
+ * A port below the ephemeral range. A port the OS hands out for `listen(0)` comes from the
+ * ephemeral range, where any outgoing connection (and a busy test run makes thousands) may take
+ * it as its local port in the moment between the check and the server binding it; ports below
+ * the range are only ever taken by listeners. Random, so parallel test workers rarely meet.
+ */
+function candidatePort(): number {
+  const low = ephemeralLow();
+  if (low - PORT_FLOOR < 1000) return 0;
+  return PORT_FLOOR + Math.floor(Math.random() * (low - PORT_FLOOR));
+}
+
 /** A port that nothing on 127.0.0.1 listens on now and that this process has not handed out. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await tryListen(0);
+    const port = await tryListen(candidatePort());
     if (port !== undefined && !handedOut.has(port)) {
       handedOut.add(port);
       return port;

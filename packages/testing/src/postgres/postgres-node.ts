@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { TestKitError } from '../errors.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { CpuQuota } from '../limits/cpu-quota.ts';
 import { postgresqlConf, RUNTIME_CONF } from './node-config.ts';
@@ -117,17 +118,23 @@ export class PostgresNode {
 
   async start(): Promise<void> {
     this.host.onAbandon(`${this.bin('pg_ctl')} -D '${this.dataDir}' stop -m immediate`);
-    await this.host.run(this.bin('pg_ctl'), [
-      '-D',
-      this.dataDir,
-      '-l',
-      this.logFile,
-      '-w',
-      '-t',
-      '120',
-      'start',
-    ]);
+    const result = await this.host.run(
+      this.bin('pg_ctl'),
+      ['-D', this.dataDir, '-l', this.logFile, '-w', '-t', '120', 'start'],
+      { allowFailure: true },
+    );
+    if (result.exitCode !== 0) throw await this.startFailed(result.exitCode);
     this.cpuQuota?.attach(this.dataDir);
+  }
+
+  /** pg_ctl only says "Examine the log output"; the error carries the log's last lines. */
+  private async startFailed(exitCode: number): Promise<TestKitError> {
+    const log = await this.host.run('tail', ['-n', '12', this.logFile], { allowFailure: true });
+    return new TestKitError(
+      'KIT_SERVER_START_FAILED',
+      `PostgreSQL ${this.spec.id} (port ${this.spec.port}) did not start (pg_ctl exited with ${exitCode}). Last lines of ${this.logFile}:\n${log.stdout.trim() || '(empty)'}`,
+      { node: this.spec.id, port: this.spec.port, logFile: this.logFile },
+    );
   }
 
   /** Removes this server's CPU cgroup (once it has stopped). */
