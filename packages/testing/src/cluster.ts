@@ -5,7 +5,7 @@ import { DockerHost } from './host/docker-host.ts';
 import { LocalHost } from './host/local-host.ts';
 import type { NodeHost } from './host/node-host.ts';
 import { CpuQuota } from './limits/cpu-quota.ts';
-import { claimPort, freePort } from './net/ports.ts';
+import { claimPort, freePort, releasePorts } from './net/ports.ts';
 import { runSql, waitForPort } from './node-sql.ts';
 import { PgBouncer } from './pgbouncer/pgbouncer.ts';
 import { findPostgresBinaries } from './postgres/binaries.ts';
@@ -155,6 +155,7 @@ async function teardown(host: NodeHost, members: readonly Member[]): Promise<voi
   await Promise.all(members.map((m) => m.server.stop('immediate')));
   await Promise.all(members.map((m) => m.server.releaseLimits()));
   await host.release();
+  releasePorts(members.flatMap((m) => [m.node.port, ...(m.bouncer ? [m.bouncer.port] : [])]));
 }
 
 class RunningCluster implements Cluster {
