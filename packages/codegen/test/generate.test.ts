@@ -1,5 +1,4 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { run } from '@drizzle-shard/cli';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -58,7 +58,7 @@ function printReport(report: DoctorReport, out: Output) {
   }
   if (report.stage) {
     out.write(
-      paint(color, 1, `Stage ${report.stage.number} (${report.stage.name}): ${report.stage.next}.`) + '\n',
+      `${paint(color, 1, `Stage ${report.stage.number} (${report.stage.name}): ${report.stage.next}.`)}\n`,
     );
   } else if (report.ok) out.write(`${paint(color, 32, 'Healthy')}: nothing over the thresholds.\n`);
 }

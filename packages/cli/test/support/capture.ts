@@ -5,8 +5,18 @@ export function capture() {
   const all: string[] = [];
   return {
     io: {
-      out: { write: (t: string) => (out.push(t), all.push(t)) },
-      err: { write: (t: string) => (err.push(t), all.push(t)) },
+      out: {
+        write: (t: string) => {
+          out.push(t);
+          all.push(t);
+        },
+      },
+      err: {
+        write: (t: string) => {
+          err.push(t);
+          all.push(t);
+        },
+      },
     },
     out,
     err,
