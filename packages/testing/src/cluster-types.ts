@@ -1,3 +1,4 @@
+import type { CpuUsage } from './limits/cpu-quota.ts';
 import type { PgBouncerOptions } from './pgbouncer/pgbouncer.ts';
 
 /** What to start. Every field has a default; `startCluster()` alone is one primary. */
@@ -57,6 +58,11 @@ export interface Cluster {
   setReplayDelay(node: ClusterNode | string, ms: number): Promise<void>;
   pauseReplay(node: ClusterNode | string): Promise<void>;
   resumeReplay(node: ClusterNode | string): Promise<void>;
+  /**
+   * CPU a server used since it started (cumulative; compare two readings), from its cgroup.
+   * Only for clusters started with `cpuQuota`: it is what makes each server its own group.
+   */
+  cpuUsage(node: ClusterNode | string): CpuUsage;
   /** Stops every process and removes every data dir. Safe to call twice. */
   destroy(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { TestKitError } from './errors.ts';
 import { DockerHost } from './host/docker-host.ts';
 import { LocalHost } from './host/local-host.ts';
 import type { NodeHost } from './host/node-host.ts';
+import type { CpuUsage } from './limits/cpu-quota.ts';
 import { CpuQuota } from './limits/cpu-quota.ts';
 import { claimPort, freePort, releasePorts } from './net/ports.ts';
 import { runSql, waitForPort } from './node-sql.ts';
@@ -235,6 +236,18 @@ class RunningCluster implements Cluster {
 
   async resumeReplay(node: ClusterNode | string): Promise<void> {
     await runSql(this.replica(node).node.url, 'select pg_wal_replay_resume()');
+  }
+
+  cpuUsage(node: ClusterNode | string): CpuUsage {
+    const m = this.member(node);
+    const usage = m.server.cpuUsage();
+    if (!usage) {
+      throw new TestKitError(
+        'KIT_BAD_OPTIONS',
+        `${m.node.id} has no CPU group to read: start the cluster with cpuQuota to measure each server's CPU.`,
+      );
+    }
+    return usage;
   }
 
   destroy(): Promise<void> {

@@ -21,9 +21,21 @@ it.runIf(cgroupV1 && process.getuid?.() === 0)(
     try {
       const [row] = await sql<{ backend: number }[]>`select pg_backend_pid() as backend`;
       expect(groupOf(row!.backend)).toBe(group); // forked after the move: inherited
+      const before = cluster.cpuUsage(node);
+      const started = Date.now();
       await sql`select count(*) from generate_series(1, 3000000)`;
+      const seconds = (Date.now() - started) / 1000;
       const throttled = Number(/nr_throttled (\d+)/.exec(readFileSync(join(dir, 'cpu.stat'), 'utf8'))![1]);
       expect(throttled).toBeGreaterThan(0);
+      // cpuUsage counts the server's CPU time: about the quota's share of the wall time it was busy.
+      const after = cluster.cpuUsage(node);
+      const used = after.cpuSeconds - before.cpuSeconds;
+      expect(used).toBeGreaterThan(0.1 * seconds);
+      expect(used).toBeLessThan(0.3 * seconds + 0.05);
+      expect(after.throttledPeriods - before.throttledPeriods).toBeGreaterThan(0);
+      expect(() => cluster.cpuUsage('nope')).toThrowError(
+        expect.objectContaining({ code: 'KIT_NODE_UNKNOWN' }),
+      );
       // The replica has its own group.
       const replicaPid = Number(
         readFileSync(join(cluster.shards[0]!.replicas[0]!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
@@ -34,6 +46,7 @@ it.runIf(cgroupV1 && process.getuid?.() === 0)(
       await cluster.destroy();
     }
     expect(existsSync(dir)).toBe(false);
+    expect(existsSync(`/sys/fs/cgroup/cpuacct${group}`)).toBe(false);
   },
 );
 

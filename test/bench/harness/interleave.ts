@@ -5,6 +5,8 @@ import { type Spread, spread } from './stats.ts';
 export interface Variant {
   readonly name: string;
   readonly op: (i: number) => Promise<unknown>;
+  /** CPU seconds used so far by the servers this variant talks to, where they can be counted. */
+  readonly serverCpuSeconds?: () => number;
 }
 
 export interface InterleaveOptions {
@@ -26,10 +28,13 @@ export interface VariantResult {
   /** Per-round ratio of this variant's time per op to the baseline's, over rounds. */
   readonly timeRatio: Spread;
   readonly cpuRatio: Spread;
+  /** The servers' CPU per op, microseconds, over rounds (variants with `serverCpuSeconds`). */
+  readonly serverCpuUs?: Spread;
 }
 
 async function runTurn(variant: Variant, ops: number, concurrency: number, offset: number) {
   const cpu = process.cpuUsage();
+  const serverCpu = variant.serverCpuSeconds?.();
   const start = process.hrtime.bigint();
   let next = 0;
   const worker = async () => {
@@ -41,7 +46,9 @@ async function runTurn(variant: Variant, ops: number, concurrency: number, offse
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wallNs = Number(process.hrtime.bigint() - start);
   const used = process.cpuUsage(cpu);
-  return { timeUs: wallNs / 1000 / ops, cpuUs: (used.user + used.system) / ops };
+  const serverCpuUs =
+    serverCpu === undefined ? undefined : ((variant.serverCpuSeconds!() - serverCpu) * 1e6) / ops;
+  return { timeUs: wallNs / 1000 / ops, cpuUs: (used.user + used.system) / ops, serverCpuUs };
 }
 
 /**
@@ -55,7 +62,9 @@ export async function interleave(
 ): Promise<VariantResult[]> {
   const random = seededRandom(options.seed);
   const concurrency = options.concurrency ?? 1;
-  const samples = new Map(variants.map((v) => [v.name, { time: [] as number[], cpu: [] as number[] }]));
+  const samples = new Map(
+    variants.map((v) => [v.name, { time: [] as number[], cpu: [] as number[], serverCpu: [] as number[] }]),
+  );
   let offset = 0;
   for (let round = 0; round < options.warmupRounds + options.rounds; round++) {
     for (const variant of shuffled(variants, random)) {
@@ -64,6 +73,7 @@ export async function interleave(
       if (round < options.warmupRounds) continue;
       samples.get(variant.name)!.time.push(turn.timeUs);
       samples.get(variant.name)!.cpu.push(turn.cpuUs);
+      if (turn.serverCpuUs !== undefined) samples.get(variant.name)!.serverCpu.push(turn.serverCpuUs);
     }
   }
   const base = samples.get(variants[0]!.name)!;
@@ -75,6 +85,7 @@ export async function interleave(
       cpuUs: spread(s.cpu),
       timeRatio: spread(s.time.map((t, i) => t / base.time[i]!)),
       cpuRatio: spread(s.cpu.map((c, i) => c / base.cpu[i]!)),
+      ...(s.serverCpu.length > 0 ? { serverCpuUs: spread(s.serverCpu) } : {}),
     };
   });
 }

@@ -41,11 +41,15 @@ export function toMarkdown(report: BenchReport): string {
   ];
   for (const suite of report.suites) {
     lines.push(`## ${suite.title}`, '', `Baseline (1.00×): ${suite.baseline}.`, '');
-    lines.push('| variant | time/op µs | time ratio | client CPU/op µs | CPU ratio | target |');
-    lines.push('|---|---:|---:|---:|---:|---|');
+    const serverCpu = suite.variants.some((v) => v.serverCpuUs);
+    lines.push(
+      `| variant | time/op µs | time ratio | client CPU/op µs | CPU ratio |${serverCpu ? ' server CPU/op µs |' : ''} target |`,
+    );
+    lines.push(`|---|---:|---:|---:|---:|${serverCpu ? '---:|' : ''}---|`);
     for (const v of suite.variants) {
+      const server = serverCpu ? ` ${v.serverCpuUs ? round(v.serverCpuUs.median, 1) : ''} |` : '';
       lines.push(
-        `| ${v.name} | ${round(v.timeUs.median, 1)} | ${v.timeRatio.median.toFixed(3)} [${v.timeRatio.p25.toFixed(3)}–${v.timeRatio.p75.toFixed(3)}] | ${round(v.cpuUs.median, 1)} | ${v.cpuRatio.median.toFixed(3)} | ${targetCell(suite, v)} |`,
+        `| ${v.name} | ${round(v.timeUs.median, 1)} | ${v.timeRatio.median.toFixed(3)} [${v.timeRatio.p25.toFixed(3)}–${v.timeRatio.p75.toFixed(3)}] | ${round(v.cpuUs.median, 1)} | ${v.cpuRatio.median.toFixed(3)} |${server} ${targetCell(suite, v)} |`,
       );
     }
     for (const note of suite.notes ?? []) lines.push('', note);

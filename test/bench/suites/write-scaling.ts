@@ -11,9 +11,12 @@ import { interleave } from '../harness/interleave.ts';
 import type { Suite } from './context.ts';
 
 /**
- * Write throughput 1 → 2 → 4 shards under the same client load (WRITERS concurrent writers of
- * single-row orders, CONNECTIONS_PER_SERVER connections to each server, one statement per connection at a time), each server a fixed-size machine (0.15 CPU via cgroups where available, so the load generator is not the limit).
- * Time per op at WRITERS in flight is 1/throughput, so time ratios are inverse throughput ratios.
+ * Write throughput 1 → 2 → 4 shards under the same client load: WRITERS concurrent writers of
+ * single-row orders, CONNECTIONS_PER_SERVER connections to each server, one statement per
+ * connection at a time. Each server is a fixed-size machine (CPU_PER_SERVER via cgroups where
+ * available, so the load generator is not the limit), and its own CPU per insert is read from
+ * its cgroup. Time per op at WRITERS in flight is 1/throughput, so time ratios are inverse
+ * throughput ratios.
  */
 export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
   const clusters: Cluster[] = [];
@@ -32,16 +35,24 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
     });
     dbs.push(db);
     let id = 0;
-    return (i: number) =>
-      db.insert(orders).values({ id: ++id, userId: i % 100_000, status: 'new', total: '1.00' });
+    return {
+      op: (i: number) =>
+        db.insert(orders).values({ id: ++id, userId: i % 100_000, status: 'new', total: '1.00' }),
+      ...(started.limited
+        ? {
+            serverCpuSeconds: () =>
+              cluster.shards.reduce((sum, s) => sum + cluster.cpuUsage(s.primary).cpuSeconds, 0),
+          }
+        : {}),
+    };
   };
   try {
     log('write scaling: starting 1 + 1 + 2 + 4 fixed-size primaries');
     const variants = [
-      { name: '1 primary', op: await open(1) },
-      { name: '1 primary (A/A control)', op: await open(1) },
-      { name: '2 shards', op: await open(2) },
-      { name: '4 shards', op: await open(4) },
+      { name: '1 primary', ...(await open(1)) },
+      { name: '1 primary (A/A control)', ...(await open(1)) },
+      { name: '2 shards', ...(await open(2)) },
+      { name: '4 shards', ...(await open(4)) },
     ];
     log(`write scaling: ${WRITERS} writers per variant`);
     const results = await interleave(variants, {
@@ -53,6 +64,11 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
     const throughput = results.map(
       (r) => `${r.name}: ${Math.round(1e6 / r.timeUs.median)}/s (${(1 / r.timeRatio.median).toFixed(2)}×)`,
     );
+    const baseServerCpu = results[0]!.serverCpuUs?.median;
+    const efficiency = results.map(
+      (r) =>
+        `${r.name}: ${Math.round(r.serverCpuUs!.median)} µs (${(baseServerCpu! / r.serverCpuUs!.median).toFixed(2)})`,
+    );
     return [
       {
         name: 'write-scaling',
@@ -61,9 +77,14 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
         variants: results,
         notes: [
           `Throughput (median round): ${throughput.join('; ')}. Target (issue 6): 4 shards ≥ 3× one primary; the seed saw 4×.`,
-          limited
-            ? `Each PostgreSQL server limited to ${CPU_PER_SERVER} CPU with a cgroup quota, as a fixed-size machine.`
-            : 'No cgroup CPU limit on this machine: servers share its cores, so scaling is bounded by them.',
+          ...(limited
+            ? [
+                `Each PostgreSQL server limited to ${CPU_PER_SERVER} CPU with a cgroup quota, as a fixed-size machine.`,
+                `Server CPU per insert (all of a variant's servers, from their cgroups; in brackets inserts per server CPU-second relative to one primary): ${efficiency.join('; ')}. With every server using its whole quota, throughput scales as shards × that relative figure: where it falls below 1, the servers share this machine's cores and caches and each insert costs them more, which separate machines would not.`,
+              ]
+            : [
+                'No cgroup CPU limit on this machine: servers share its cores, so scaling is bounded by them.',
+              ]),
         ],
       },
     ];

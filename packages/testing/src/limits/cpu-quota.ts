@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { TestKitError } from '../errors.ts';
 
 const V1_ROOT = '/sys/fs/cgroup/cpu';
+/** cgroup v1 keeps CPU accounting in its own hierarchy unless it is mounted together with `cpu`. */
+const V1_ACCT_ROOT = '/sys/fs/cgroup/cpuacct';
 const V2_ROOT = '/sys/fs/cgroup';
 const PERIOD_US = 100_000;
 
@@ -37,6 +39,25 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** CPU a server's group used since it was made, and how often its quota stopped it. */
+export interface CpuUsage {
+  /** CPU time of every process in the group (postmaster, background workers, backends), seconds. */
+  readonly cpuSeconds: number;
+  /** Quota periods in which the group ran, and those in which it used its whole quota. */
+  readonly periods: number;
+  readonly throttledPeriods: number;
+}
+
+function statFields(file: string): Record<string, number> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '))
+      .map(([key, value]) => [key, Number(value)]),
+  );
+}
+
 /**
  * A CPU limit for one server: a cgroup with `cpus` CPUs of quota per 100 ms period, holding the
  * postmaster and its processes (backends forked later inherit it). Models a fixed-size machine.
@@ -44,6 +65,8 @@ function childrenOf(pid: number): number[] {
 export class CpuQuota {
   readonly dir: string;
   private readonly flavour: Flavour;
+  /** v1 with a separate cpuacct hierarchy: the group there that counts this server's CPU time. */
+  private readonly acctDir?: string;
 
   constructor(
     group: string,
@@ -62,6 +85,10 @@ export class CpuQuota {
       if (this.flavour.version === 1) {
         writeFileSync(join(this.dir, 'cpu.cfs_period_us'), String(PERIOD_US));
         writeFileSync(join(this.dir, 'cpu.cfs_quota_us'), String(quota));
+        if (!existsSync(join(this.dir, 'cpuacct.usage')) && existsSync(join(V1_ACCT_ROOT, 'cpuacct.usage'))) {
+          this.acctDir = join(V1_ACCT_ROOT, group, name);
+          mkdirSync(this.acctDir, { recursive: true });
+        }
       } else {
         writeFileSync(join(this.flavour.root, 'cgroup.subtree_control'), '+cpu');
         writeFileSync(join(parent, 'cgroup.subtree_control'), '+cpu');
@@ -79,12 +106,23 @@ export class CpuQuota {
   attach(dataDir: string): void {
     const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     for (const p of [pid, ...childrenOf(pid)]) {
-      try {
-        writeFileSync(join(this.dir, 'cgroup.procs'), String(p));
-      } catch {
-        // A worker that exited in the meantime.
+      for (const dir of this.acctDir ? [this.dir, this.acctDir] : [this.dir]) {
+        try {
+          writeFileSync(join(dir, 'cgroup.procs'), String(p));
+        } catch {
+          // A worker that exited in the meantime.
+        }
       }
     }
+  }
+
+  /** CPU used by the group so far (cumulative: take the difference of two readings). */
+  usage(): CpuUsage {
+    const stat = statFields(join(this.dir, 'cpu.stat'));
+    const periods = { periods: stat.nr_periods ?? 0, throttledPeriods: stat.nr_throttled ?? 0 };
+    if (this.flavour.version === 2) return { cpuSeconds: (stat.usage_usec ?? 0) / 1e6, ...periods };
+    const nanoseconds = Number(readFileSync(join(this.acctDir ?? this.dir, 'cpuacct.usage'), 'utf8'));
+    return { cpuSeconds: nanoseconds / 1e9, ...periods };
   }
 
   /** Removes the group once its processes have exited (waits up to 5 s); quiet if it stays busy. */
@@ -94,7 +132,8 @@ export class CpuQuota {
       if (procs === '') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    for (const dir of [this.dir, dirname(this.dir)]) {
+    const acct = this.acctDir ? [this.acctDir, dirname(this.acctDir)] : [];
+    for (const dir of [this.dir, dirname(this.dir), ...acct]) {
       try {
         rmdirSync(dir);
       } catch {

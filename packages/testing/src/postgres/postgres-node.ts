@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { TestKitError } from '../errors.ts';
 import type { NodeHost } from '../host/node-host.ts';
-import type { CpuQuota } from '../limits/cpu-quota.ts';
+import type { CpuQuota, CpuUsage } from '../limits/cpu-quota.ts';
 import { postgresqlConf, RUNTIME_CONF } from './node-config.ts';
 
 /** Identity of one server in a cluster. */
@@ -135,6 +135,11 @@ export class PostgresNode {
       `PostgreSQL ${this.spec.id} (port ${this.spec.port}) did not start (pg_ctl exited with ${exitCode}). Last lines of ${this.logFile}:\n${log.stdout.trim() || '(empty)'}`,
       { node: this.spec.id, port: this.spec.port, logFile: this.logFile },
     );
+  }
+
+  /** CPU this server used so far, where it runs under a CPU quota (its cgroup counts it). */
+  cpuUsage(): CpuUsage | undefined {
+    return this.cpuQuota?.usage();
   }
 
   /** Removes this server's CPU cgroup (once it has stopped). */

@@ -50,7 +50,10 @@ export async function fixedSizeCluster(
 }
 
 /** Single-row order inserts from `WRITERS` concurrent clients for `seconds`, spread over users. */
-async function writesPerSecond(shards: number, seconds: number): Promise<{ rate: number; limited: boolean }> {
+async function writesPerSecond(
+  shards: number,
+  seconds: number,
+): Promise<{ rate: number; limited: boolean; serverCpuUs?: number }> {
   const { cluster, limited } = await fixedSizeCluster(shards);
   const db = shardedDrizzle({
     schema,
@@ -59,6 +62,9 @@ async function writesPerSecond(shards: number, seconds: number): Promise<{ rate:
   });
   try {
     for (const s of cluster.shards) await runSql(s.primary.url, DDL);
+    const serverCpu = () =>
+      cluster.shards.reduce((sum, s) => sum + cluster.cpuUsage(s.primary).cpuSeconds, 0);
+    const cpuBefore = limited ? serverCpu() : 0;
     let next = 0;
     const deadline = Date.now() + seconds * 1000;
     await Promise.all(
@@ -69,7 +75,8 @@ async function writesPerSecond(shards: number, seconds: number): Promise<{ rate:
         }
       }),
     );
-    return { rate: next / seconds, limited };
+    if (!limited) return { rate: next / seconds, limited };
+    return { rate: next / seconds, limited, serverCpuUs: ((serverCpu() - cpuBefore) * 1e6) / next };
   } finally {
     await db.close();
     await cluster.destroy();
@@ -90,6 +97,15 @@ export async function writeScalingStage(scale: DemoScale): Promise<StageResult> 
     rows: [
       [`inserts/s (${WRITERS} writers)`, `1 primary: ${Math.round(one)}`, `4 shards: ${Math.round(four)}`],
       ['ratio', '1.00×', `${ratio.toFixed(2)}×`],
+      ...(single.serverCpuUs !== undefined && sharded.serverCpuUs !== undefined
+        ? [
+            [
+              'server CPU per insert',
+              `${Math.round(single.serverCpuUs)} µs`,
+              `${Math.round(sharded.serverCpuUs)} µs (4 servers on this machine's shared cores)`,
+            ] as const,
+          ]
+        : []),
       ['servers', '', note],
     ],
     summary: {
