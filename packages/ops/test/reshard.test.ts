@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
 import { ShardMap } from 'drizzle-shard';
 import postgres from 'postgres';
@@ -11,6 +13,7 @@ import {
   readFleetMap,
   reshardCutover,
   reshardRollback,
+  runDoctor,
   type SplitTable,
   startReshard,
   writeFleetMap,
@@ -207,6 +210,83 @@ it('a corrupted moved row fails verification: nothing is deleted and a rollback 
       const back = await reshardRollback(plan, c.shards, mapFile);
       expect(back).toMatchObject({ version: 3, shards: urls.slice(0, 2), map: oldMap.toJSON() });
       await runSql(urls[1]!, 'update orders set total = 0 where user_id = 3'); // writable again
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await small.destroy();
+  }
+}, 180_000);
+
+it('the ownership guard goes live on every old owner or on none: a crash on either side of the map write is finished by the next cutover', async () => {
+  const small = await startCluster({
+    shards: 4,
+    settings: { max_wal_senders: 12, max_replication_slots: 12 },
+  });
+  const prepared = (url: string) =>
+    runSql<{ gid: string }[]>(url, 'select gid from pg_prepared_xacts order by gid').then((r) =>
+      r.map((x) => x.gid),
+    );
+  try {
+    const urls = small.shards.map((s) => s.primary.url);
+    const oldMap = ShardMap.modulo(2);
+    const mapFile = path.join(dir, 'crash-map.json');
+    const plan = await shardedFleet(urls.slice(0, 2), urls.slice(2), oldMap, 5_000, mapFile);
+    const epoch = plan.map.toJSON().epoch;
+    await startReshard(plan);
+
+    // Before the map write: a guard left prepared (and its lock held) by a crashed cutover is
+    // rolled back by the next one, which then runs to the end.
+    await runSql(
+      urls[0]!,
+      `begin; lock table orders in exclusive mode; prepare transaction 'drizzle_reshard_e${epoch}_s0'`,
+    );
+    // After the map write: the process dies before any old owner commits its guard.
+    const fixture = fileURLToPath(new URL('./fixtures/crash-after-map-write.ts', import.meta.url));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+        env: {
+          ...process.env,
+          MAP_FILE: mapFile,
+          ADDED: JSON.stringify(urls.slice(2)),
+          TABLES: JSON.stringify(TABLES),
+        },
+        stdio: 'inherit',
+      });
+      child.once('exit', (_code, sig) => resolve(sig));
+    });
+    expect(signal).toBe('SIGKILL');
+    expect(readFleetMap(mapFile)).toMatchObject({ version: 2, shards: urls });
+    // Both guards wait, prepared, and keep the moving tables locked: an old-map write waits.
+    expect(await prepared(urls[0]!)).toEqual([`drizzle_reshard_e${epoch}_s0`]);
+    expect(await prepared(urls[1]!)).toEqual([`drizzle_reshard_e${epoch}_s1`]);
+    await expect(
+      runSql(urls[1]!, "set lock_timeout = '200ms'; update orders set total = 0 where user_id = 3"),
+    ).rejects.toMatchObject({ code: '55P03' });
+    const doctor = await runDoctor([{ primary: urls[1]! }], {}, { sampleMs: 50 });
+    expect(doctor.findings.find((f) => f.code === 'PREPARED_XACTS')?.fix).toMatch(
+      /ownership guards: run `drizzle-shard reshard cutover`/,
+    );
+
+    const c = openReshard(plan);
+    try {
+      const report = await reshardCutover(plan, c.shards, mapFile);
+      expect(report.verify.ok).toBe(true);
+      expect(report.pauseMs).toBe(0); // a resumed run: the writes were blocked by the crashed one
+      expect(await prepared(urls[0]!)).toEqual([]);
+      expect(await prepared(urls[1]!)).toEqual([]);
+      // Both guards committed: an old-map write to a moved row is refused on either old owner.
+      for (const [owner, user] of [
+        [0, 2],
+        [1, 3],
+      ] as const) {
+        await expect(
+          runSql(urls[owner]!, `insert into orders values (${user}, 900000 + ${user}, 'new', 1, now())`),
+        ).rejects.toMatchObject({ code: '25006' });
+      }
+      expect(report.deleted[0]! + report.deleted[1]!).toBeGreaterThan(0);
+      const newMap = ShardMap.fromJSON(readFleetMap(mapFile)!.map);
+      expect(await census(urls, newMap, 'orders', 'user_id')).toEqual({ rows: 5_000, foreign: 0 });
     } finally {
       await c.close();
     }

@@ -108,7 +108,8 @@ async function checkPrimary(
       fix: STAGES[9]!.next,
     });
   }
-  const [p] = await sql`select count(*)::int as n, min(prepared)::text as oldest from pg_prepared_xacts`;
+  const [p] = await sql`select count(*)::int as n, min(prepared)::text as oldest,
+    count(*) filter (where gid like 'drizzle\\_reshard\\_%')::int as reshard from pg_prepared_xacts`;
   if ((p!.n as number) > 0) {
     findings.push({
       code: 'PREPARED_XACTS',
@@ -116,7 +117,10 @@ async function checkPrimary(
       node,
       stage: 10,
       message: `${p!.n} prepared transaction(s) left behind (oldest ${p!.oldest}); they hold locks and block vacuum`,
-      fix: STAGES[10]!.next,
+      fix:
+        (p!.reshard as number) > 0
+          ? `${p!.reshard} of them are a crashed reshard cutover's ownership guards: run \`drizzle-shard reshard cutover\` (or \`rollback\`) again, which commits or rolls them back; ${STAGES[10]!.next}`
+          : STAGES[10]!.next,
     });
   }
   for (const r of await sql`

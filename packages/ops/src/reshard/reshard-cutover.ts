@@ -14,6 +14,7 @@ import { type FleetMapFile, readFleetMap, writeFleetMap } from '../split/map-fil
 import { SplitError } from '../split/split-error.ts';
 import { tableSql } from '../split/split-plan.ts';
 import type { VerifyReport } from '../split/verify.ts';
+import { decidePreparedGuards, guardGid, ownersWithoutTwoPhase } from './guard-commit.ts';
 import { CLEANUP_SETTING, dropOwnershipGuard, installOwnershipGuard } from './ownership-guard.ts';
 import { ReshardError } from './reshard-error.ts';
 import {
@@ -43,6 +44,8 @@ export interface ReshardCutoverOptions {
   readonly lockTimeoutMs?: number;
   readonly cleanupBatch?: number;
   readonly onCleanup?: (shard: number, deleted: number) => void;
+  /** Called once the new map is on file, before the old owners commit their guards. */
+  readonly onMapWritten?: () => void;
 }
 
 /** Whether `file` already holds the plan's new map: the cutover happened, and this is a resumed run. */
@@ -182,8 +185,9 @@ async function finish(
  * 1. lock the moving tables on every old owner against writes (reads go on), write each old
  *    owner's marker and wait until its new owners applied it (so every earlier commit);
  * 2. compare counts per move, carry sequences over, hold a snapshot on every shard involved;
- * 3. write the next fleet-map version, install the ownership guard on the old owners (an app
- *    still on the old map gets 25006 for a moved row and retries with the new map), release;
+ * 3. install the ownership guard on the old owners (an app still on the old map gets 25006 for
+ *    a moved row and retries with the new map) and prepare those transactions, write the next
+ *    fleet-map version, then commit them: the guard goes live on all old owners or on none;
  * 4. verify every moved bucket (counts and checksums) on the snapshots; only if that passes, end
  *    the replication and delete the moved rows from their old owners.
  * Run again after a crash, it picks up where the old owners' recorded phase says it stopped.
@@ -197,6 +201,8 @@ export async function reshardCutover(
   const epoch = plan.map.toJSON().epoch;
   const onFile = readFleetMap(mapFile);
   if (isFlipped(plan, onFile)) {
+    // The map was written: a crash before every owner committed its guard left it prepared.
+    await decidePreparedGuards(plan, shards, true);
     const phases = await Promise.all(movesFrom(plan).map((f) => phaseOf(shards[f]!, epoch, f)));
     const verify = phases.every((p) => p === 'verified' || p === 'cleaning' || p === 'cleaned')
       ? { ok: true, tables: [], problems: [] }
@@ -212,6 +218,15 @@ export async function reshardCutover(
       `The fleet map changed since this reshard was planned (version ${onFile?.version ?? 'none'}, planned from ${plan.current.version}); plan again.`,
     );
   }
+  const noTwoPhase = await ownersWithoutTwoPhase(plan, shards);
+  if (noTwoPhase.length) {
+    throw new ReshardError(
+      'RESHARD_NOT_READY',
+      `Shard(s) ${noTwoPhase.join(', ')} have max_prepared_transactions = 0: the cutover installs the ownership guard on every old owner at once with PREPARE TRANSACTION. Set it (e.g. 16) and restart those servers; nothing changed.`,
+    );
+  }
+  // The map was not written: a crash in an earlier cutover left its guards prepared, and locked.
+  await decidePreparedGuards(plan, shards, false);
   const pending = (await moveStates(plan, shards)).filter((s) => !s.ready);
   if (pending.length) {
     throw new ReshardError(
@@ -242,6 +257,7 @@ export async function reshardCutover(
     }
   };
   let held = new Map<number, HeldTransaction>();
+  let prepared = false;
   let map: FleetMapFile | undefined;
   let pauseMs = 0;
   try {
@@ -261,6 +277,13 @@ export async function reshardCutover(
     );
     const taken = await Promise.all(snapshotSessions.map(holdSnapshot));
     for (const [i, s] of involved.entries()) snapshots.set(s, taken[i]!);
+    const version = plan.current.version + 1; // checked above: the file is at the planned version
+    for (const [f, h] of held) {
+      await installOwnershipGuard(h.tx, plan, f, version);
+      await setPhase(h.tx, epoch, f, 'frozen');
+    }
+    prepared = true;
+    await Promise.all([...held].map(([f, h]) => h.prepare(guardGid(epoch, f))));
     map = writeFleetMap(mapFile, {
       mode: 'sharded',
       source: plan.current.source,
@@ -268,16 +291,19 @@ export async function reshardCutover(
       map: plan.map.toJSON(),
       previous: { version: plan.current.version, shards: plan.current.shards, map: plan.current.map },
     });
-    for (const [f, h] of held) {
-      await installOwnershipGuard(h.tx, plan, f, map.version);
-      await setPhase(h.tx, epoch, f, 'frozen');
-    }
-    await Promise.all([...held.values()].map((h) => h.end(true)));
+    options.onMapWritten?.();
+    await decidePreparedGuards(plan, shards, true);
     pauseMs = performance.now() - paused;
   } catch (error) {
     await Promise.all([...held.values()].map((h) => h.end(false).catch(() => {})));
     await closeSessions();
-    if (map) writeOldLayout(plan, mapFile);
+    if (map) {
+      throw new ReshardError(
+        'RESHARD_NOT_READY',
+        `The new map (version ${map.version}) is live, but an old owner's guard could not be committed: ${redactText((error as Error).message)}. Run \`reshard cutover\` again to finish.`,
+      );
+    }
+    if (prepared) await decidePreparedGuards(plan, shards, false).catch(() => {});
     if (error instanceof ReshardError) throw error;
     if (error instanceof SplitError) throw new ReshardError('RESHARD_NOT_READY', error.message);
     throw new ReshardError(
@@ -324,6 +350,8 @@ export async function reshardRollback(
       );
     }
   }
+  // Guards a crashed cutover left prepared are rolled back, not committed, before the rest go.
+  await decidePreparedGuards(plan, shards, false);
   for (const f of movesFrom(plan)) await shards[f]!.begin(async (tx) => dropOwnershipGuard(tx, plan.tables));
   await dropMoveReplication(plan, shards);
   return writeOldLayout(plan, mapFile);

@@ -5,6 +5,11 @@ export interface HeldTransaction {
   readonly tx: TransactionSql;
   /** Commits (`true`) or rolls back, and waits until the transaction is over. */
   end(commit: boolean): Promise<void>;
+  /**
+   * Ends with `PREPARE TRANSACTION gid` instead of a commit: its changes and locks stay, on the
+   * server, until `commit prepared` or `rollback prepared` (from any session) decides.
+   */
+  prepare(gid: string): Promise<void>;
 }
 
 const ROLLED_BACK = Symbol('rolled back');
@@ -38,13 +43,18 @@ export async function holdTransaction(
       throw new Error('the held transaction ended early');
     }),
   ]);
+  const end = async (commit: boolean) => {
+    decide(commit);
+    await outcome.catch((error) => {
+      if (error !== ROLLED_BACK) throw error;
+    });
+  };
   return {
     tx,
-    end: async (commit) => {
-      decide(commit);
-      await outcome.catch((error) => {
-        if (error !== ROLLED_BACK) throw error;
-      });
+    end,
+    prepare: async (gid) => {
+      tx.prepare(gid);
+      await end(true);
     },
   };
 }
