@@ -40,6 +40,17 @@ export class DrizzleShardError extends Error {
   }
 }
 
+/**
+ * The message at the end of an error's `cause` chain: drizzle wraps the server's error in a
+ * DrizzleQueryError whose own message is only "Failed query: …".
+ */
+export function rootMessage(error: unknown): string {
+  let e = error;
+  for (let depth = 0; depth < 5 && (e as { cause?: unknown })?.cause; depth++)
+    e = (e as { cause: unknown }).cause;
+  return (e as Error)?.message ?? String(e);
+}
+
 /** A sharded table was queried without a usable equality on its shard key. */
 export class MissingShardKeyError extends DrizzleShardError {
   override name = 'MissingShardKeyError';

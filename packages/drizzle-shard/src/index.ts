@@ -34,6 +34,7 @@ export {
 } from './ids/shard-id.ts';
 export { redactText, redactUrl } from './redact.ts';
 export type { RecoveryReport } from './reference/recover.ts';
+export { MAP_EPOCH_SETTING } from './reference/two-phase-names.ts';
 export type { ReplicaEventMap, ReplicaEvents } from './replicas/events.ts';
 export { formatLsn, parseLsn } from './replicas/lsn.ts';
 export type { ReplicaOptions } from './replicas/options.ts';

@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
-import { ShardMap } from 'drizzle-shard';
+import { pgTable, text } from 'drizzle-orm/pg-core';
+import { reference, ShardMap, shardedDrizzle } from 'drizzle-shard';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  driverLayout,
   openReshard,
   planFromFleetMap,
   readFleetMap,
@@ -18,6 +20,7 @@ import {
   startReshard,
   writeFleetMap,
 } from '../src/index.ts';
+import { decidePreparedGuards } from '../src/reshard/guard-commit.ts';
 import { collectOrders, FLEET_DDL, startWriter } from './support/fleet-writer.ts';
 
 const USERS = 20_000;
@@ -218,7 +221,7 @@ it('a corrupted moved row fails verification: nothing is deleted and a rollback 
   }
 }, 180_000);
 
-it('the ownership guard goes live on every old owner or on none: a crash on either side of the map write is finished by the next cutover', async () => {
+it('the ownership guard and the reference-table fence go live on every old owner or on none: a crash on either side of the map write is finished by the next cutover; old-map reference writes are refused', async () => {
   const small = await startCluster({
     shards: 4,
     settings: { max_wal_senders: 12, max_replication_slots: 12 },
@@ -269,7 +272,44 @@ it('the ownership guard goes live on every old owner or on none: a crash on eith
     );
 
     const c = openReshard(plan);
+    const schema = {
+      countries: reference(
+        pgTable('countries', { code: text('code').primaryKey(), name: text('name').notNull() }),
+      ),
+    };
+    const oldApp = shardedDrizzle({
+      schema,
+      shards: urls.slice(0, 2).map((primary) => ({ primary })),
+      shardMap: oldMap,
+    });
+    const newApp = shardedDrizzle({ schema, ...driverLayout(readFleetMap(mapFile)!) });
     try {
+      // The guards commit while the moves still stream. A reference write by the new map reaches
+      // all four shards itself; the old owners no longer stream reference rows, so the new shards'
+      // subscriptions see no conflicting copy of it.
+      expect(await decidePreparedGuards(plan, c.shards, true)).toEqual([0, 1]);
+      await newApp.insert(schema.countries).values({ code: 'DK', name: 'Denmark' });
+      await runSql(urls[0]!, "insert into countries values ('FI', 'Finland')"); // untagged writes pass
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const url of urls.slice(2)) {
+        const [stats] = await runSql<{ errors: number; live: number }[]>(
+          url,
+          `select coalesce(sum(apply_error_count), 0)::int as errors,
+             (select count(*)::int from pg_stat_subscription where pid is not null and relid is null) as live
+           from pg_stat_subscription_stats`,
+        );
+        expect(stats).toEqual({ errors: 0, live: 1 });
+      }
+      // A writer still on the old map is fenced: its two-phase write is refused, on no shard.
+      await expect(
+        oldApp.insert(schema.countries).values({ code: 'IS', name: 'Iceland' }),
+      ).rejects.toMatchObject({
+        code: 'TWO_PHASE_COMMIT_FAILED',
+        details: expect.objectContaining({ sqlState: '25006' }),
+        message: expect.stringMatching(/epoch 1 reached an old shard after fleet map version 2 \(epoch 2\)/),
+      });
+      await runSql(urls[0]!, "delete from countries where code = 'FI'");
+
       const report = await reshardCutover(plan, c.shards, mapFile);
       expect(report.verify.ok).toBe(true);
       expect(report.pauseMs).toBe(0); // a resumed run: the writes were blocked by the crashed one
@@ -287,7 +327,12 @@ it('the ownership guard goes live on every old owner or on none: a crash on eith
       expect(report.deleted[0]! + report.deleted[1]!).toBeGreaterThan(0);
       const newMap = ShardMap.fromJSON(readFleetMap(mapFile)!.map);
       expect(await census(urls, newMap, 'orders', 'user_id')).toEqual({ rows: 5_000, foreign: 0 });
+      for (const url of urls) {
+        const codes = await runSql<{ code: string }[]>(url, 'select code from countries order by code');
+        expect(codes.map((r) => r.code)).toEqual(['DK', 'NO', 'SE']);
+      }
     } finally {
+      await Promise.all([oldApp.close(), newApp.close()]);
       await c.close();
     }
   } finally {

@@ -106,7 +106,7 @@ export class ShardExecutor implements StatementExecutor {
     placeholders: Record<string, unknown>,
   ): Promise<unknown> {
     const tracking = this.nodes.map((n) => n.session.routing).filter((r) => r?.tracksWrites());
-    const result = await twoPhaseWrite(this.nodes, query, args, placeholders);
+    const result = await twoPhaseWrite(this.nodes, this.shardMap.toJSON().epoch, query, args, placeholders);
     await Promise.all(tracking.map((routing) => routing!.afterWrite()));
     return result;
   }

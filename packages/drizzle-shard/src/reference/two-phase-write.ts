@@ -3,8 +3,9 @@ import type { Query } from 'drizzle-orm';
 import type { ReservedSql } from 'postgres';
 import type { ShardNode } from '../driver/shard-node.ts';
 import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
-import { DrizzleShardError } from '../errors.ts';
-import { DECISION_TABLE, GID_PREFIX } from './two-phase-names.ts';
+import { DrizzleShardError, rootMessage } from '../errors.ts';
+import { errorCode } from '../replicas/retryable.ts';
+import { DECISION_TABLE, GID_PREFIX, MAP_EPOCH_SETTING } from './two-phase-names.ts';
 
 /** Test hooks for crash tests: after every shard prepared; after shard 0 (the decision) committed. */
 export const twoPhaseHooks: {
@@ -16,10 +17,12 @@ export const twoPhaseHooks: {
  * Writes a reference table on every shard atomically: each shard runs the statement and
  * `PREPARE TRANSACTION`; shard 0 also records the commit decision in its prepared
  * transaction, so recovery after a crash can tell commit from abort (presumed abort).
- * Returns shard 0's result (the rows are the same everywhere).
+ * Returns shard 0's result (the rows are the same everywhere). Each transaction carries the
+ * writer's map epoch (MAP_EPOCH_SETTING), so a shard a reshard fenced can refuse a stale writer.
  */
 export async function twoPhaseWrite(
   nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
+  mapEpoch: number,
   query: Query,
   args: PreparedArgs,
   placeholders: Record<string, unknown>,
@@ -32,7 +35,7 @@ export async function twoPhaseWrite(
     await ensureDecisionTable(reserved[0]!);
     const results = await Promise.all(
       reserved.map(async (conn, shard) => {
-        await conn.unsafe('begin');
+        await conn.unsafe(`begin; set local ${MAP_EPOCH_SETTING} = ${Math.trunc(mapEpoch)}`).simple();
         // inTransaction: no statement caching inside the transaction, as in NodeSession.transaction.
         const session = new NodeSession(
           conn as never,
@@ -63,8 +66,8 @@ export async function twoPhaseWrite(
     );
     throw new DrizzleShardError(
       'TWO_PHASE_COMMIT_FAILED',
-      `A reference-table write could not be applied on every shard and was rolled back everywhere: ${(error as Error).message}`,
-      { gid },
+      `A reference-table write could not be applied on every shard and was rolled back everywhere: ${rootMessage(error)}`,
+      { gid, sqlState: errorCode(error) },
       { cause: error },
     );
   } finally {

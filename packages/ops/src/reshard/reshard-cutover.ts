@@ -15,7 +15,12 @@ import { SplitError } from '../split/split-error.ts';
 import { tableSql } from '../split/split-plan.ts';
 import type { VerifyReport } from '../split/verify.ts';
 import { decidePreparedGuards, guardGid, ownersWithoutTwoPhase } from './guard-commit.ts';
-import { CLEANUP_SETTING, dropOwnershipGuard, installOwnershipGuard } from './ownership-guard.ts';
+import {
+  CLEANUP_SETTING,
+  dropOwnershipGuard,
+  installEpochFence,
+  installOwnershipGuard,
+} from './ownership-guard.ts';
 import { ReshardError } from './reshard-error.ts';
 import {
   carriesReference,
@@ -25,7 +30,7 @@ import {
   type ReshardPlan,
   reshardMarkerKey,
 } from './reshard-plan.ts';
-import { dropMoveReplication, moveStates } from './reshard-replication.ts';
+import { dropMoveReplication, moveStates, stopReferenceStreams } from './reshard-replication.ts';
 import { phaseOf, setPhase } from './reshard-state.ts';
 import { verifyMoves } from './reshard-verify.ts';
 
@@ -280,6 +285,8 @@ export async function reshardCutover(
     const version = plan.current.version + 1; // checked above: the file is at the planned version
     for (const [f, h] of held) {
       await installOwnershipGuard(h.tx, plan, f, version);
+      await installEpochFence(h.tx, plan.tables, epoch, version);
+      await stopReferenceStreams(plan, h.tx, f);
       await setPhase(h.tx, epoch, f, 'frozen');
     }
     prepared = true;

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import {
   dropSubscription,
   ensureSubscription,
@@ -76,4 +76,20 @@ export async function dropMoveReplication(plan: ReshardPlan, shards: readonly Sq
     await dropSubscription(shards[move.to]!, moveName(move));
     await shards[move.from]!.unsafe(`drop publication if exists ${moveName(move)}`);
   }
+}
+
+/**
+ * At the cutover, on old owner `from` (in its locked transaction): its reference tables leave its
+ * moves' publications. From the new map on, the app writes reference rows to the new shards
+ * itself; the same rows streamed from the old owner as well would conflict there.
+ */
+export async function stopReferenceStreams(
+  plan: ReshardPlan,
+  tx: TransactionSql,
+  from: number,
+): Promise<void> {
+  const reference = plan.tables.filter((t) => t.kind === 'reference').map((t) => tableSql(t.name));
+  if (reference.length === 0) return;
+  for (const move of plan.moves.filter((m) => m.from === from && carriesReference(plan, m)))
+    await tx.unsafe(`alter publication ${moveName(move)} drop table ${reference.join(', ')}`);
 }
