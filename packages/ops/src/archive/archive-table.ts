@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { connectOps } from '../connect.ts';
+import { batchFile, sweepDeadBatchFiles } from './batch-files.ts';
 import { batchPredicate, qualifiedName } from './batch-range.ts';
 import { type BatchChecksum, checksumOf, checksumQuery, quoteIdent, sameChecksum } from './checksum.ts';
 import { resolveCutoff } from './cutoff.ts';
@@ -141,7 +141,7 @@ async function moveBatch(
   options: Pick<ArchiveOptions, 'batchSize' | 'onBatchStored'>,
 ): Promise<number> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const csv = path.join(os.tmpdir(), `drizzle-shard-archive-${process.pid}-${shard}.csv`);
+  const csv = batchFile(shard);
   try {
     // No retry in here: once the store has committed the batch, only finishCopied may touch it.
     const moved = await sql.begin('isolation level repeatable read', async (tx) => {
@@ -203,6 +203,7 @@ export async function archiveTable(options: ArchiveOptions): Promise<ArchiveRepo
     const cutoff = await resolveCutoff(shards[0]!, options);
     const results: ShardArchiveResult[] = [];
     if (!options.dryRun) {
+      sweepDeadBatchFiles();
       store = await DuckDbArchive.open(storeFile(options.to));
       await store.prepareTable(source);
     }
