@@ -85,7 +85,7 @@ it('split start survives SIGKILL at random points (5 runs), then completes; veri
   expect(again.err.join('')).toContain('SPLIT_TARGET_NOT_EMPTY');
 }, 300_000);
 
-it('reshard grows the split fleet 2 → 4: bad input exits 2, start, status, cutover; every row on its new owner', async () => {
+it('reshard grows the split fleet 2 → 4 (bad input exits 2, start, status, cutover; every row on its new owner), then shrinks it back to 2', async () => {
   const add = cluster.shards.slice(3).flatMap((s) => ['--add', s.primary.url]);
   const bad = capture();
   expect(await run(['reshard', ...add, '--to', '5', '--map', mapFile], bad.io, APP)).toBe(2);
@@ -135,4 +135,27 @@ it('reshard grows the split fleet 2 → 4: bad input exits 2, start, status, cut
     orders += r!.n;
   }
   expect(orders).toBe(200_000);
+
+  // And back to 2 shards: --to alone shrinks; the shards that leave end empty.
+  const shrink = capture();
+  expect(await run(['reshard', '--to', '2', '--map', mapFile], shrink.io, APP), shrink.all.join('')).toBe(0);
+  expect(shrink.out.join('')).toContain(
+    'reshard 4 → 2 shards, map epoch 3: moves 2→0 (1024 buckets), 3→1 (1024 buckets)',
+  );
+  const shrinkCut = capture();
+  expect(
+    await run(['reshard', 'cutover', '--to', '2', '--map', mapFile], shrinkCut.io, APP),
+    shrinkCut.all.join(''),
+  ).toBe(0);
+  expect(shrinkCut.out.join('')).toMatch(/fleet map version 4 \(2 shards\)/);
+  expect(shrinkCut.out.join('')).toMatch(/old owners cleaned: shard 2 [\d,]+ rows, shard 3 [\d,]+ rows/);
+  const small = JSON.parse(readFileSync(mapFile, 'utf8'));
+  expect(small.shards).toEqual(map.shards.slice(0, 2));
+  const left = await Promise.all(
+    (map.shards as string[]).map((url) =>
+      runSql<{ n: number }[]>(url, 'select count(*)::int as n from orders').then((r) => r[0]!.n),
+    ),
+  );
+  expect(left[0]! + left[1]!).toBe(200_000);
+  expect(left.slice(2)).toEqual([0, 0]);
 }, 300_000);

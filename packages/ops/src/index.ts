@@ -36,7 +36,14 @@ export {
   reshardRollback,
 } from './reshard/reshard-cutover.ts';
 export { ReshardError, type ReshardErrorCode } from './reshard/reshard-error.ts';
-export { planFromFleetMap, planReshard, type ReshardPlan, type ShardMove } from './reshard/reshard-plan.ts';
+export {
+  planFromFleetMap,
+  planReshard,
+  planShrink,
+  type ReshardPlan,
+  type ShardMove,
+  shrinkPlanFromFleetMap,
+} from './reshard/reshard-plan.ts';
 export { type MoveState, moveStates } from './reshard/reshard-replication.ts';
 export { verifyMoves } from './reshard/reshard-verify.ts';
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';

@@ -1,6 +1,12 @@
 import { ShardMap } from 'drizzle-shard';
 import { describe, expect, it } from 'vitest';
-import { type FleetMapFile, planFromFleetMap, planReshard } from '../src/index.ts';
+import {
+  type FleetMapFile,
+  planFromFleetMap,
+  planReshard,
+  planShrink,
+  shrinkPlanFromFleetMap,
+} from '../src/index.ts';
 import { unitsSql } from '../src/reshard/reshard-plan.ts';
 
 const fleet = (map: ShardMap, shards: number, extra: Partial<FleetMapFile> = {}): FleetMapFile => ({
@@ -90,5 +96,97 @@ describe('planReshard', () => {
   it('writes unit sets as ranges', () => {
     expect(unitsSql('u', [1, 2, 3, 7, 9, 10])).toBe('(u between 1 and 3 or u = 7 or u between 9 and 10)');
     expect(unitsSql('u', [])).toBe('false');
+  });
+});
+
+describe('planShrink', () => {
+  it('8 → 4 after a 4 → 8 growth: every bucket goes back to the shard that gave it', () => {
+    const grown = planReshard(fleet(ShardMap.hash({ shards: 4 }), 4), add(4, 4), tables);
+    const file = fleet(grown.map, 8, { version: 4 });
+    const plan = planShrink(file, 4, tables);
+    expect(plan.fleet).toEqual(file.shards.slice(0, 4));
+    expect(plan.shards).toEqual(file.shards);
+    expect(plan.map.toJSON().epoch).toBe(3);
+    expect(plan.moves.map((m) => [m.from, m.to, m.units.length])).toEqual([
+      [4, 0, 512],
+      [5, 1, 512],
+      [6, 2, 512],
+      [7, 3, 512],
+    ]);
+    for (let b = 0; b < 4096; b++) expect(plan.map.shardOfBucket(b)).toBe(grown.oldMap.shardOfBucket(b));
+  });
+
+  it('5 → 3 hash: only the leaving shards give buckets, and the shards that stay end with even shares', () => {
+    const plan = planShrink(fleet(ShardMap.hash({ shards: 5 }), 5), 3, tables);
+    expect(plan.moves.every((m) => m.from >= 3 && m.to < 3)).toBe(true);
+    const owned = new Array(3).fill(0);
+    for (let b = 0; b < 4096; b++) {
+      const now = plan.map.shardOfBucket(b);
+      const before = plan.oldMap.shardOfBucket(b);
+      owned[now]++;
+      if (before < 3)
+        expect(now).toBe(before); // a staying shard keeps every bucket it had
+      else
+        expect(plan.moves.some((m) => m.from === before && m.to === now && m.units.includes(b))).toBe(true);
+    }
+    expect(owned.every((n) => n === 1365 || n === 1366)).toBe(true);
+  });
+
+  it('uneven shares: a staying shard above its share keeps it, the leaving buckets still all find a home', () => {
+    const map = ShardMap.fromJSON({
+      format: 1,
+      strategy: 'hash',
+      epoch: 1,
+      buckets: 16,
+      ranges: [
+        { from: 0, to: 11, shard: 0 },
+        { from: 12, to: 13, shard: 1 },
+        { from: 14, to: 15, shard: 2 },
+      ],
+    });
+    const plan = planShrink(fleet(map, 3), 2, tables);
+    expect(plan.moves).toEqual([{ from: 2, to: 1, units: [14, 15] }]);
+    const deep = planShrink(fleet(map, 3), 1, tables);
+    expect(deep.moves).toEqual([
+      { from: 1, to: 0, units: [12, 13] },
+      { from: 2, to: 0, units: [14, 15] },
+    ]);
+  });
+
+  it('modulo 4 → 2: shard r ≥ 2 sends its rows (residue r of the old modulus) to shard r % 2', () => {
+    const plan = planShrink(fleet(ShardMap.modulo(4), 4), 2, tables);
+    expect(plan.map.toJSON()).toMatchObject({ strategy: 'modulo', shards: 2, epoch: 2 });
+    expect(plan.unitMap.toJSON()).toMatchObject({ strategy: 'modulo', shards: 4 });
+    expect(plan.moves).toEqual([
+      { from: 2, to: 0, units: [2] },
+      { from: 3, to: 1, units: [3] },
+    ]);
+    expect(() => planShrink(fleet(ShardMap.modulo(4), 4), 3, tables)).toThrow(
+      expect.objectContaining({ code: 'RESHARD_BAD_INPUT', message: expect.stringContaining('divisor') }),
+    );
+  });
+
+  it('refuses a count that does not shrink, and a fleet that is not sharded yet', () => {
+    for (const to of [0, 4, 5, 2.5]) {
+      expect(() => planShrink(fleet(ShardMap.hash({ shards: 4 }), 4), to, tables)).toThrow(
+        expect.objectContaining({ code: 'RESHARD_BAD_INPUT' }),
+      );
+    }
+    expect(() => planShrink(fleet(ShardMap.hash({ shards: 1 }), 1, { mode: 'single' }), 1, tables)).toThrow(
+      expect.objectContaining({ code: 'RESHARD_BAD_INPUT', message: expect.stringContaining('split') }),
+    );
+  });
+
+  it('rebuilds the same plan from the map its cutover wrote (a resumed cutover or a rollback)', () => {
+    const file = fleet(ShardMap.hash({ shards: 4 }), 4);
+    const plan = planShrink(file, 3, tables);
+    const written = {
+      ...file,
+      version: 4,
+      shards: plan.fleet,
+      map: plan.map.toJSON(),
+      previous: { version: 3, shards: file.shards, map: file.map },
+    };
+    expect(shrinkPlanFromFleetMap(written, 3, tables).moves).toEqual(plan.moves);
   });
 });

@@ -17,6 +17,7 @@ import {
   reshardRollback,
   runDoctor,
   type SplitTable,
+  shrinkPlanFromFleetMap,
   startReshard,
   writeFleetMap,
 } from '../src/index.ts';
@@ -28,6 +29,8 @@ const ORDERS = Number(process.env.RESHARD_TEST_ORDERS ?? 1_000_000);
 
 let cluster: Cluster;
 let dir: string;
+/** Room for a publication and subscription per move on every shard. */
+const REPLICATION = { max_wal_senders: 12, max_replication_slots: 12 };
 
 const TABLES: SplitTable[] = [
   { name: 'users', kind: 'sharded', keyColumn: 'id', keyKind: 'int' },
@@ -69,6 +72,16 @@ async function loadFleet(urls: readonly string[], map: ShardMap, orders: number)
   );
 }
 
+/** One cutover on connections of its own. */
+async function cutoverOnce(plan: ReturnType<typeof planFromFleetMap>, mapFile: string) {
+  const c = openReshard(plan);
+  try {
+    return await reshardCutover(plan, c.shards, mapFile);
+  } finally {
+    await c.close();
+  }
+}
+
 /** `select count(*)` over every shard, and the rows a shard holds but does not own under `map`. */
 async function census(urls: readonly string[], map: ShardMap, table: string, key: string) {
   let rows = 0;
@@ -85,7 +98,7 @@ async function census(urls: readonly string[], map: ShardMap, table: string, key
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ shards: 8, settings: { max_wal_senders: 12, max_replication_slots: 12 } });
+  cluster = await startCluster({ shards: 8, settings: REPLICATION });
   dir = mkdtempSync(path.join(os.tmpdir(), 'reshard-test-'));
 }, 180_000);
 
@@ -112,13 +125,7 @@ it('reshards 4 → 8 under a continuous writer: 0 lost, every moved bucket verif
   const stale = postgres(urls[1]!, { max: 1, onnotice: () => {} }); // an app session still on map version 1
   await stale`select 1`;
 
-  const c = openReshard(plan);
-  let report: Awaited<ReturnType<typeof reshardCutover>>;
-  try {
-    report = await reshardCutover(plan, c.shards, mapFile);
-  } finally {
-    await c.close();
-  }
+  const report = await cutoverOnce(plan, mapFile);
   expect(report.verify.problems).toEqual([]);
   expect(report.verify.ok).toBe(true);
   expect(report.map).toMatchObject({ mode: 'sharded', version: 2, shards: urls });
@@ -167,11 +174,60 @@ it('reshards 4 → 8 under a continuous writer: 0 lost, every moved bucket verif
   }
 }, 400_000);
 
-it('a corrupted moved row fails verification: nothing is deleted and a rollback restores the old map', async () => {
-  const small = await startCluster({
-    shards: 4,
-    settings: { max_wal_senders: 12, max_replication_slots: 12 },
+it('shrinks the same fleet back 8 → 4 under the writer: the leaving shards end empty, the shards that stay accept their returned rows', async () => {
+  const urls = cluster.shards.map((s) => s.primary.url);
+  const mapFile = path.join(dir, 'fleet-map.json');
+  const grown = readFleetMap(mapFile)!;
+  expect(grown.shards).toHaveLength(8); // left by the test above
+  const plan = shrinkPlanFromFleetMap(grown, 4, TABLES);
+  expect(plan.moves.map((m) => `${m.from}→${m.to} ${m.units.length}`)).toEqual([
+    '4→0 512',
+    '5→1 512',
+    '6→2 512',
+    '7→3 512',
+  ]);
+  const before = await census(urls, plan.oldMap, 'orders', 'user_id');
+  const firstId = 10_000_000;
+  const app = startWriter(mapFile, { users: USERS, firstId });
+  await startReshard(plan);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+
+  const report = await cutoverOnce(plan, mapFile);
+  expect(report.verify.problems).toEqual([]);
+  expect(report.map).toMatchObject({ version: 3, shards: urls.slice(0, 4) });
+  console.log(
+    `reshard 8 → 4: write pause ${report.pauseMs.toFixed(0)} ms; deleted from leaving shards ${JSON.stringify(report.deleted)}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the app now writes with 4 shards
+  await app.stop();
+
+  // Every acknowledged write, on the shard that owns it; the leaving shards hold no order or user.
+  const { found, problems } = await collectOrders(urls.slice(0, 4), plan.map, firstId);
+  expect(problems).toEqual([]);
+  expect(app.acked.size).toBeGreaterThan(100);
+  for (const [key, total] of app.acked) expect(found.get(key), key).toBe(total);
+  expect(await census(urls.slice(0, 4), plan.map, `orders where id <= ${firstId}`, 'user_id')).toEqual({
+    rows: before.rows,
+    foreign: 0,
   });
+  expect(await census(urls.slice(0, 4), plan.map, 'users', 'id')).toEqual({ rows: USERS, foreign: 0 });
+  for (const url of urls.slice(4)) {
+    const [n] = await runSql<{ n: number }[]>(
+      url,
+      'select (select count(*) from orders) + (select count(*) from users) as n',
+    );
+    expect(Number(n!.n)).toBe(0);
+  }
+  // A user shard 0 got back from shard 4 is writable there (the guard the growth left was replaced).
+  const returned = (() => {
+    for (let u = 1; ; u++) if (plan.oldMap.shardOf(u, 'int') === 4) return u;
+  })();
+  expect(plan.map.shardOf(returned, 'int')).toBe(0);
+  await runSql(urls[0]!, `insert into orders (user_id, id, status, total) values (${returned}, 1, 'new', 1)`);
+}, 400_000);
+
+it('a corrupted moved row fails verification: nothing is deleted and a rollback restores the old map', async () => {
+  const small = await startCluster({ shards: 4, settings: REPLICATION });
   try {
     const urls = small.shards.map((s) => s.primary.url);
     const oldMap = ShardMap.modulo(2);
@@ -222,10 +278,7 @@ it('a corrupted moved row fails verification: nothing is deleted and a rollback 
 }, 180_000);
 
 it('the ownership guard and the reference-table fence go live on every old owner or on none: a crash on either side of the map write is finished by the next cutover; old-map reference writes are refused', async () => {
-  const small = await startCluster({
-    shards: 4,
-    settings: { max_wal_senders: 12, max_replication_slots: 12 },
-  });
+  const small = await startCluster({ shards: 4, settings: REPLICATION });
   const prepared = (url: string) =>
     runSql<{ gid: string }[]>(url, 'select gid from pg_prepared_xacts order by gid').then((r) =>
       r.map((x) => x.gid),
@@ -334,6 +387,69 @@ it('the ownership guard and the reference-table fence go live on every old owner
     } finally {
       await Promise.all([oldApp.close(), newApp.close()]);
       await c.close();
+    }
+  } finally {
+    await small.destroy();
+  }
+}, 180_000);
+
+it('a shrink rolled back after a failed verification, or abandoned before its cutover, leaves the old layout whole', async () => {
+  const small = await startCluster({ shards: 4, settings: REPLICATION });
+  try {
+    const urls = small.shards.map((s) => s.primary.url);
+    const oldMap = ShardMap.modulo(4);
+    const mapFile = path.join(dir, 'shrink-map.json');
+    await loadFleet(urls, oldMap, 5_000);
+    writeFleetMap(mapFile, { mode: 'sharded', source: urls[0]!, shards: urls, map: oldMap.toJSON() });
+    const plan = shrinkPlanFromFleetMap(readFleetMap(mapFile)!, 2, TABLES);
+    expect(plan.moves).toEqual([
+      { from: 2, to: 0, units: [2] },
+      { from: 3, to: 1, units: [3] },
+    ]);
+    const wholeOnOldLayout = async () => {
+      expect(await census(urls, oldMap, 'orders', 'user_id')).toEqual({ rows: 5_000, foreign: 0 });
+      for (const url of urls) {
+        const [n] = await runSql<{ n: number }[]>(url, 'select count(*)::int as n from pg_replication_slots');
+        expect(n!.n).toBe(0);
+      }
+    };
+
+    // A received copy corrupted on shard 0: the cutover flips, verification fails, nothing is deleted.
+    await startReshard(plan);
+    await runSql(
+      urls[0]!,
+      'update orders set total = total + 1 where id = (select min(id) from orders where user_id % 4 = 2)',
+    );
+    const c = openReshard(plan);
+    try {
+      const report = await reshardCutover(plan, c.shards, mapFile);
+      expect(report.verify.problems.map((p) => `${p.table} ${p.kind}@${p.shard} unit ${p.unit}`)).toEqual([
+        'orders differs@0 unit 2',
+      ]);
+      expect(report.deleted).toEqual({});
+      const back = await reshardRollback(plan, c.shards, mapFile);
+      expect(back).toMatchObject({ version: 3, shards: urls, map: oldMap.toJSON() });
+      await wholeOnOldLayout(); // shard 0 and 1 lost their copies; 2 and 3 hold their rows again
+      await runSql(urls[2]!, 'update orders set total = 0 where user_id = 2'); // writable again
+      await expect(runSql(urls[0]!, "insert into orders values (2, 1, 'x', 1, now())")).rejects.toMatchObject(
+        {
+          code: '25006', // shard 0 refuses a row of shard 2 under the old map again
+        },
+      );
+    } finally {
+      await c.close();
+    }
+
+    // Started again, then abandoned before any cutover: replication, slots and copies go.
+    const again = shrinkPlanFromFleetMap(readFleetMap(mapFile)!, 2, TABLES);
+    await startReshard(again);
+    const c2 = openReshard(again);
+    try {
+      const kept = await reshardRollback(again, c2.shards, mapFile);
+      expect(kept.version).toBe(3);
+      await wholeOnOldLayout();
+    } finally {
+      await c2.close();
     }
   } finally {
     await small.destroy();

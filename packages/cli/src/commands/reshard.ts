@@ -11,6 +11,7 @@ import {
   readFleetMap,
   reshardCutover,
   reshardRollback,
+  shrinkPlanFromFleetMap,
   startReshard,
   verifyMoves,
 } from '@drizzle-shard/ops';
@@ -25,11 +26,15 @@ import {
 } from './fleet-command-support.ts';
 
 export const RESHARD_HELP = `drizzle-shard reshard [start|status|verify|cutover|rollback] --add SHARD_URL [--add …] [--to M]
+drizzle-shard reshard [start|status|verify|cutover|rollback] --to M        (M below the fleet's count)
                       [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json]
 
 Grows the sharded fleet in the fleet map (written by \`split cutover\`) by the --add shards (empty
 databases; --to M checks the new count). Each old shard keeps its fair share of buckets and hands
-the rest to the new shards (a modulo map grows to a multiple of its count).
+the rest to the new shards (a modulo map grows to a multiple of its count). With --to M alone it
+shrinks the fleet to its first M shards: the others hand all their buckets to the ones that stay,
+each of which ends with its fair share (a modulo map shrinks to a divisor of its count); the
+leaving shards end empty and out of the map.
 
   start     (default) Checks everything first (exit 2 on bad input, nothing changed), creates the
             schema on the new shards, then for every move a row-filtered publication on the old
@@ -42,7 +47,8 @@ the rest to the new shards (a modulo map grows to a multiple of its count).
             away (SQLSTATE 25006, so an app on the old map retries with the new one), verifies every
             moved bucket, and only then deletes the moved rows from their old owners. Run again
             after a crash, it finishes what is left.
-  rollback  Before the moved rows are deleted: points the fleet map back at the old layout.
+  rollback  Before the moved rows are deleted: points the fleet map back at the old layout. Before
+            the cutover: abandons the reshard (its replication and slots go).
 
 Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (nothing changed).
 `;
@@ -55,12 +61,10 @@ async function planFrom(values: Record<string, unknown>, cwd: string, mapFile: s
       `No fleet map at ${mapFile}; reshard grows the fleet a split wrote (give it with --map).`,
     );
   }
-  const added = values.add as string[];
-  const plan = planFromFleetMap(
-    current,
-    added,
-    await tablesFromConfig(cwd, values.config as string | undefined),
-  );
+  const added = (values.add as string[] | undefined) ?? [];
+  const tables = await tablesFromConfig(cwd, values.config as string | undefined);
+  if (added.length === 0) return shrinkPlanFromFleetMap(current, Number(values.to), tables);
+  const plan = planFromFleetMap(current, added, tables);
   if (values.to !== undefined && Number(values.to) !== plan.shards.length) {
     throw new ReshardError(
       'RESHARD_BAD_INPUT',
@@ -89,8 +93,10 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     io.out.write(RESHARD_HELP);
     return 0;
   }
-  if (!values.add?.length) {
-    io.err.write(`drizzle-shard reshard: give each new shard with --add.\n\n${RESHARD_HELP}`);
+  if (!values.add?.length && values.to === undefined) {
+    io.err.write(
+      `drizzle-shard reshard: give each new shard with --add, or --to M to shrink the fleet.\n\n${RESHARD_HELP}`,
+    );
     return 2;
   }
   const mapFile = path.resolve(cwd, values.map);
@@ -101,13 +107,13 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     );
     if (step === 'start' && isFlipped(plan, readFleetMap(mapFile))) {
       io.out.write(
-        `the new layout (${plan.shards.length} shards) is already live; \`drizzle-shard reshard cutover\` finishes any cleanup left\n`,
+        `the new layout (${plan.fleet.length} shards) is already live; \`drizzle-shard reshard cutover\` finishes any cleanup left\n`,
       );
       return 0;
     }
     if (step === 'start') {
       io.out.write(
-        `reshard ${plan.shards.length - (values.add?.length ?? 0)} → ${plan.shards.length} shards, map epoch ${plan.map.toJSON().epoch}: moves ${moves.join(', ')}\n`,
+        `reshard ${plan.current.shards.length} → ${plan.fleet.length} shards, map epoch ${plan.map.toJSON().epoch}: moves ${moves.join(', ')}\n`,
       );
       const progress = syncProgress(io.out);
       await startReshard(plan, { onProgress: (s) => progress(s.map(labelMove)) });
@@ -122,14 +128,17 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
         const flipped = isFlipped(plan, readFleetMap(mapFile));
         if (!flipped) io.out.write(`  ${syncLine((await moveStates(plan, c.shards)).map(labelMove))}\n`);
         io.out.write(
-          `fleet map: ${flipped ? `the new layout (${plan.shards.length} shards) is live` : `still the old layout (${plan.current.shards.length} shards)`}\n`,
+          `fleet map: ${flipped ? `the new layout (${plan.fleet.length} shards) is live` : `still the old layout (${plan.current.shards.length} shards)`}\n`,
         );
         return 0;
       }
       if (step === 'rollback') {
+        const flipped = isFlipped(plan, readFleetMap(mapFile));
         const map = await reshardRollback(plan, c.shards, mapFile);
         io.out.write(
-          `fleet map version ${map.version}: back on ${map.shards.length} shards; old owners accept every row again\n`,
+          flipped
+            ? `fleet map version ${map.version}: back on ${map.shards.length} shards; old owners accept every row again\n`
+            : `reshard abandoned before its cutover: its replication and slots are gone; fleet map version ${map.version} (${map.shards.length} shards) stays live\n`,
         );
         return 0;
       }
@@ -144,8 +153,8 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
       });
       io.out.write(
         report.pauseMs > 0
-          ? `cutover done: writes paused ${Math.round(report.pauseMs)} ms; fleet map version ${report.map.version} (${plan.shards.length} shards)\n`
-          : `resumed after the cutover: fleet map version ${report.map.version} (${plan.shards.length} shards) was already live\n`,
+          ? `cutover done: writes paused ${Math.round(report.pauseMs)} ms; fleet map version ${report.map.version} (${plan.fleet.length} shards)\n`
+          : `resumed after the cutover: fleet map version ${report.map.version} (${plan.fleet.length} shards) was already live\n`,
       );
       writeVerifyReport(io.out, report.verify);
       if (!report.verify.ok) {

@@ -1,8 +1,7 @@
-import { MAP_EPOCH_SETTING } from 'drizzle-shard';
+import { MAP_EPOCH_SETTING, type ShardMap } from 'drizzle-shard';
 import type { TransactionSql } from 'postgres';
 import { quoteIdent } from '../archive/checksum.ts';
 import { type SplitTable, tableSql } from '../split/split-plan.ts';
-import type { ReshardPlan } from './reshard-plan.ts';
 
 /** Session setting under which the guard lets the reshard's own cleanup delete moved rows. */
 export const CLEANUP_SETTING = 'drizzle_shard.reshard_cleanup';
@@ -27,14 +26,15 @@ export const isGuardDdl = (line: string) => line.includes(TRIGGER);
  */
 export async function installOwnershipGuard(
   tx: TransactionSql,
-  plan: ReshardPlan,
+  map: ShardMap,
+  tables: readonly SplitTable[],
   shard: number,
   version: number,
 ): Promise<void> {
-  for (const table of plan.tables.filter((t) => t.kind === 'sharded')) {
+  for (const table of tables.filter((t) => t.kind === 'sharded')) {
     const fn = guardFunction(table.name);
     const owns = (row: 'old' | 'new') =>
-      plan.map.ownsSql(`${row}.${quoteIdent(table.keyColumn!)}`, table.keyKind!, shard);
+      map.ownsSql(`${row}.${quoteIdent(table.keyColumn!)}`, table.keyKind!, shard);
     const refuse = `raise exception 'a row of % belongs to another shard since fleet map version ${version}; reload the map', tg_table_name using errcode = '25006'`;
     await tx.unsafe(`create or replace function ${fn}() returns trigger language plpgsql as $$
       begin

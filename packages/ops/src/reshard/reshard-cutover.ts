@@ -1,4 +1,4 @@
-import { redactText } from 'drizzle-shard';
+import { redactText, type ShardMap } from 'drizzle-shard';
 import type { Sql } from 'postgres';
 import { quoteIdent } from '../archive/checksum.ts';
 import {
@@ -12,7 +12,7 @@ import {
 import { type HeldTransaction, holdTransaction } from '../split/held-transaction.ts';
 import { type FleetMapFile, readFleetMap, writeFleetMap } from '../split/map-file.ts';
 import { SplitError } from '../split/split-error.ts';
-import { tableSql } from '../split/split-plan.ts';
+import { type SplitTable, tableSql } from '../split/split-plan.ts';
 import type { VerifyReport } from '../split/verify.ts';
 import { decidePreparedGuards, guardGid, ownersWithoutTwoPhase } from './guard-commit.ts';
 import {
@@ -24,6 +24,7 @@ import {
 import { ReshardError } from './reshard-error.ts';
 import {
   carriesReference,
+  isNewShard,
   moveFilterSql,
   movesFrom,
   movesTo,
@@ -55,13 +56,14 @@ export interface ReshardCutoverOptions {
 
 /** Whether `file` already holds the plan's new map: the cutover happened, and this is a resumed run. */
 export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
-  file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.shards.length;
+  file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.fleet.length;
 
 /**
- * Counts of every moving table after the catch-up: per new shard, its rows (all of which came
- * from its moves: new shards start empty) against the sum of the moved rows on the locked old
- * owners. Only the old owners evaluate the bucket filter; each owner's counts run one after
- * another on its locked session, different owners' at the same time.
+ * Counts of every moving table after the catch-up: per receiving shard, its rows against the sum
+ * of the moved rows on the locked old owners. A new shard is counted whole (all its rows came
+ * from its moves: it started empty), so only the old owners evaluate the bucket filter; a shard
+ * of the fleet already (shrinking) counts only the units it received. Each owner's counts run
+ * one after another on its locked session, different owners' at the same time.
  */
 async function checkCounts(
   plan: ReshardPlan,
@@ -85,7 +87,13 @@ async function checkCounts(
     );
     await Promise.all(
       [...want].map(async ([to, expected]) => {
-        const got = await countRows(shards[to]!, tableSql(table.name));
+        const received = plan.moves.filter((m) => m.to === to).flatMap((m) => m.units);
+        const got = await countRows(
+          shards[to]!,
+          isNewShard(plan, to)
+            ? tableSql(table.name)
+            : `${tableSql(table.name)} where ${moveFilterSql(plan, table, { from: -1, to, units: received.sort((a, b) => a - b) })}`,
+        );
         if (got !== expected) {
           throw new ReshardError(
             'RESHARD_VERIFY_FAILED',
@@ -128,17 +136,21 @@ async function lockOldOwners(
   }
 }
 
-/** Deletes the rows an old owner gave away, in batches (the guard lets only this session through). */
-async function deleteMovedRows(
-  plan: ReshardPlan,
+/**
+ * Deletes the rows `shard` does not own under `map` (an old owner's moved rows; on a rollback, a
+ * receiving shard's copies), in batches (the guard lets only this session through).
+ */
+async function deleteRowsNotOwned(
+  map: ShardMap,
+  tables: readonly SplitTable[],
   sql: Sql,
   shard: number,
   batch: number,
   onBatch?: (n: number) => void,
 ) {
   let deleted = 0;
-  for (const table of plan.tables.filter((t) => t.kind === 'sharded')) {
-    const notOwned = `not (${plan.map.ownsSql(quoteIdent(table.keyColumn!), table.keyKind!, shard)})`;
+  for (const table of tables.filter((t) => t.kind === 'sharded')) {
+    const notOwned = `not (${map.ownsSql(quoteIdent(table.keyColumn!), table.keyKind!, shard)})`;
     for (;;) {
       const n = await sql.begin(async (tx) => {
         await tx`select set_config(${CLEANUP_SETTING}, 'on', true)`;
@@ -177,8 +189,13 @@ async function finish(
     const sql = shards[from]!;
     if ((await phaseOf(sql, epoch, from)) === 'cleaned') continue;
     await setPhase(sql, epoch, from, 'cleaning');
-    deleted[from] = await deleteMovedRows(plan, sql, from, options.cleanupBatch ?? 20_000, (n) =>
-      options.onCleanup?.(from, n),
+    deleted[from] = await deleteRowsNotOwned(
+      plan.map,
+      plan.tables,
+      sql,
+      from,
+      options.cleanupBatch ?? 20_000,
+      (n) => options.onCleanup?.(from, n),
     );
     await setPhase(sql, epoch, from, 'cleaned');
   }
@@ -261,6 +278,11 @@ export async function reshardCutover(
       );
     }
   };
+  // Shards of the fleet that receive rows (shrinking) get the new map's guard first: it admits
+  // everything they own now and more, and replaces a guard an earlier reshard left for an older map.
+  const version = plan.current.version + 1; // checked above: the file is at the planned version
+  for (const to of movesTo(plan).filter((s) => !isNewShard(plan, s)))
+    await shards[to]!.begin((tx) => installOwnershipGuard(tx, plan.map, plan.tables, to, version));
   let held = new Map<number, HeldTransaction>();
   let prepared = false;
   let map: FleetMapFile | undefined;
@@ -282,9 +304,8 @@ export async function reshardCutover(
     );
     const taken = await Promise.all(snapshotSessions.map(holdSnapshot));
     for (const [i, s] of involved.entries()) snapshots.set(s, taken[i]!);
-    const version = plan.current.version + 1; // checked above: the file is at the planned version
     for (const [f, h] of held) {
-      await installOwnershipGuard(h.tx, plan, f, version);
+      await installOwnershipGuard(h.tx, plan.map, plan.tables, f, version);
       await installEpochFence(h.tx, plan.tables, epoch, version);
       await stopReferenceStreams(plan, h.tx, f);
       await setPhase(h.tx, epoch, f, 'frozen');
@@ -294,7 +315,7 @@ export async function reshardCutover(
     map = writeFleetMap(mapFile, {
       mode: 'sharded',
       source: plan.current.source,
-      shards: plan.shards,
+      shards: plan.fleet,
       map: plan.map.toJSON(),
       previous: { version: plan.current.version, shards: plan.current.shards, map: plan.current.map },
     });
@@ -333,8 +354,11 @@ export async function reshardCutover(
 }
 
 /**
- * Points the app back at the old layout (a new map version) and removes the guard, while the
- * old owners still hold every moved row; refused once any of them deleted its moved rows.
+ * Undoes a reshard while the old owners still hold every moved row. After the cutover: points
+ * the app back at the old layout (a new map version) and removes the guard; refused once any old
+ * owner began deleting its moved rows. Before it: abandons the reshard. Either way the moves'
+ * replication (and its slots) goes, and shards of the fleet that received rows (shrinking) get
+ * the old map's guard back and lose their copies. New shards keep what was copied into them.
  */
 export async function reshardRollback(
   plan: ReshardPlan,
@@ -342,13 +366,15 @@ export async function reshardRollback(
   mapFile: string,
 ): Promise<FleetMapFile> {
   const onFile = readFleetMap(mapFile);
-  if (!isFlipped(plan, onFile))
+  const flipped = isFlipped(plan, onFile);
+  if (!flipped && onFile?.version !== plan.current.version) {
     throw new ReshardError(
       'RESHARD_NOT_READY',
-      "The fleet map is not the reshard's new one; there is nothing to roll back.",
+      `The fleet map (version ${onFile?.version ?? 'none'}) is neither the one this reshard started from (version ${plan.current.version}) nor its new one; nothing was changed.`,
     );
+  }
   const epoch = plan.map.toJSON().epoch;
-  for (const f of movesFrom(plan)) {
+  for (const f of flipped ? movesFrom(plan) : []) {
     const phase = await phaseOf(shards[f]!, epoch, f);
     if (phase === 'cleaning' || phase === 'cleaned') {
       throw new ReshardError(
@@ -361,7 +387,12 @@ export async function reshardRollback(
   await decidePreparedGuards(plan, shards, false);
   for (const f of movesFrom(plan)) await shards[f]!.begin(async (tx) => dropOwnershipGuard(tx, plan.tables));
   await dropMoveReplication(plan, shards);
-  return writeOldLayout(plan, mapFile);
+  const back = flipped ? writeOldLayout(plan, mapFile) : onFile!;
+  for (const to of movesTo(plan).filter((s) => !isNewShard(plan, s))) {
+    await shards[to]!.begin((tx) => installOwnershipGuard(tx, plan.oldMap, plan.tables, to, back.version));
+    await deleteRowsNotOwned(plan.oldMap, plan.tables, shards[to]!, to, 20_000);
+  }
+  return back;
 }
 
 /** The next map version, pointing back at the layout the reshard started from. */

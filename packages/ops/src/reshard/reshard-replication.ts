@@ -4,6 +4,7 @@ import {
   ensureSubscription,
   publicationExists,
   type SubscriptionState,
+  subscriptionExists,
   subscriptionState,
 } from '../split/replication.ts';
 import { MARKER_TABLE, tableSql } from '../split/split-plan.ts';
@@ -34,10 +35,18 @@ export async function ensureMovePublications(plan: ReshardPlan, shards: readonly
   }
 }
 
-/** One subscription per move on its new owner. */
+/**
+ * One subscription per move on its new owner. A marker row of the old owner that an earlier,
+ * rolled-back or abandoned reshard left on the new owner would stop the copy of the marker table
+ * (a duplicate key), so it goes before the subscription is made.
+ */
 export async function ensureMoveSubscriptions(plan: ReshardPlan, shards: readonly Sql[]): Promise<void> {
-  for (const move of plan.moves)
-    await ensureSubscription(shards[move.to]!, moveName(move), plan.shards[move.from]!);
+  for (const move of plan.moves) {
+    const target = shards[move.to]!;
+    if (!(await subscriptionExists(target, moveName(move))))
+      await target.unsafe(`delete from ${MARKER_TABLE} where shard = ${reshardMarkerKey(move.from)}`);
+    await ensureSubscription(target, moveName(move), plan.shards[move.from]!);
+  }
 }
 
 export interface MoveState extends SubscriptionState {
@@ -60,11 +69,11 @@ export async function moveStates(plan: ReshardPlan, shards: readonly Sql[]): Pro
   return states;
 }
 
-/** Units (buckets, or residues of the new modulus) `shard` owned under the old map. */
+/** Units (buckets, or residues of the unit map's modulus) `shard` owned under the old map. */
 function unitsOwnedBefore(plan: ReshardPlan, shard: number): number {
   const old = plan.oldMap.toJSON();
-  const now = plan.map.toJSON();
-  if (old.strategy === 'modulo' && now.strategy === 'modulo') return now.shards / old.shards;
+  const units = plan.unitMap.toJSON();
+  if (old.strategy === 'modulo' && units.strategy === 'modulo') return units.shards / old.shards;
   return old.strategy === 'hash'
     ? old.ranges.filter((r) => r.shard === shard).reduce((n, r) => n + r.to - r.from + 1, 0)
     : 1;

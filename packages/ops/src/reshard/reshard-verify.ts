@@ -41,7 +41,7 @@ export async function verifyMoves(plan: ReshardPlan, shards: readonly Queryable[
         columns,
         `${tableSql(table.name)} where ${moveFilterSql(plan, table, move)}`,
         'postgres',
-        unitSql(plan.map, table),
+        unitSql(plan.unitMap, table),
       );
       const expected = await sums(old, query);
       const seen = await sums(fresh, query);

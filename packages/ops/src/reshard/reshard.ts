@@ -11,7 +11,14 @@ import { subscriptionExists } from '../split/replication.ts';
 import { copySchema } from '../split/schema-copy.ts';
 import { connectForSplit, MARKER_DDL } from '../split/split-plan.ts';
 import { ReshardError } from './reshard-error.ts';
-import { moveName, movesFrom, movesTo, type ReshardPlan, type ShardMove } from './reshard-plan.ts';
+import {
+  isNewShard,
+  moveName,
+  movesFrom,
+  movesTo,
+  type ReshardPlan,
+  type ShardMove,
+} from './reshard-plan.ts';
 import {
   ensureMovePublications,
   ensureMoveSubscriptions,
@@ -34,7 +41,8 @@ export function openReshard(plan: ReshardPlan): ReshardConnections {
 /**
  * What can be checked before anything changes: every shard reachable, old owners new enough for
  * row-filtered publications, the tables present on shard 0 with primary keys and shard keys,
- * and every new shard empty unless it is already this reshard's subscriber (a resumed run).
+ * and every new shard empty unless it is already this reshard's subscriber (a resumed run;
+ * shards of the fleet that receive rows when it shrinks hold their own).
  */
 async function preflight(plan: ReshardPlan, shards: readonly Sql[]): Promise<void> {
   const refuse = (message: string | undefined) => {
@@ -49,7 +57,7 @@ async function preflight(plan: ReshardPlan, shards: readonly Sql[]): Promise<voi
     if ((await Promise.all(moves.map(subscribed))).every(Boolean)) continue;
     refuse(await preparedXactsBlockingSlot(shards[from]!, `Shard ${from}`));
   }
-  for (const to of movesTo(plan)) {
+  for (const to of movesTo(plan).filter((s) => isNewShard(plan, s))) {
     const mine = plan.moves.filter((m) => m.to === to);
     if ((await Promise.all(mine.map(subscribed))).some(Boolean)) continue;
     const table = await firstTableWithRows(shards[to]!, plan.tables);
