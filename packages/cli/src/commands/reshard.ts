@@ -47,8 +47,10 @@ leaving shards end empty and out of the map.
             away (SQLSTATE 25006, so an app on the old map retries with the new one), verifies every
             moved bucket, and only then deletes the moved rows from their old owners. Run again
             after a crash, it finishes what is left.
-  rollback  Before the moved rows are deleted: points the fleet map back at the old layout. Before
-            the cutover: abandons the reshard (its replication and slots go).
+  rollback  Before the moved rows are deleted: points the fleet map back at the old layout; refused
+            once the app wrote moved rows on their new owners (those writes would stay behind
+            there) unless --force. Before the cutover: abandons the reshard (its replication and
+            slots go).
 
 Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (nothing changed).
 `;
@@ -86,6 +88,7 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
       to: { type: 'string' },
       config: { type: 'string' },
       map: { type: 'string', default: 'drizzle-shard.map.json' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,7 +137,7 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
       }
       if (step === 'rollback') {
         const flipped = isFlipped(plan, readFleetMap(mapFile));
-        const map = await reshardRollback(plan, c.shards, mapFile);
+        const map = await reshardRollback(plan, c.shards, mapFile, { force: values.force });
         io.out.write(
           flipped
             ? `fleet map version ${map.version}: back on ${map.shards.length} shards; old owners accept every row again\n`

@@ -34,6 +34,7 @@ import {
 import { dropMoveReplication, moveStates, stopReferenceStreams } from './reshard-replication.ts';
 import { phaseOf, setPhase } from './reshard-state.ts';
 import { verifyMoves } from './reshard-verify.ts';
+import { dropWriteWatch, firstWriteSince, installWriteWatch } from './write-watch.ts';
 
 export interface ReshardCutoverReport {
   /** How long writes to the moving tables were blocked on the old owners, in ms (0 on a resumed run). */
@@ -184,6 +185,7 @@ async function finish(
 ): Promise<Record<number, number>> {
   const epoch = plan.map.toJSON().epoch;
   await dropMoveReplication(plan, shards);
+  await dropWriteWatch(plan, shards);
   const deleted: Record<number, number> = {};
   for (const from of movesFrom(plan)) {
     const sql = shards[from]!;
@@ -278,11 +280,17 @@ export async function reshardCutover(
       );
     }
   };
-  // Shards of the fleet that receive rows (shrinking) get the new map's guard first: it admits
-  // everything they own now and more, and replaces a guard an earlier reshard left for an older map.
+  // Every receiving shard watches for app writes to the rows it receives (a rollback would leave
+  // them behind). Shards of the fleet that receive rows (shrinking) also get the new map's guard
+  // first: it admits everything they own now and more, and replaces a guard an earlier reshard
+  // left for an older map.
   const version = plan.current.version + 1; // checked above: the file is at the planned version
-  for (const to of movesTo(plan).filter((s) => !isNewShard(plan, s)))
-    await shards[to]!.begin((tx) => installOwnershipGuard(tx, plan.map, plan.tables, to, version));
+  for (const to of movesTo(plan)) {
+    await shards[to]!.begin(async (tx) => {
+      await installWriteWatch(tx, plan, to);
+      if (!isNewShard(plan, to)) await installOwnershipGuard(tx, plan.map, plan.tables, to, version);
+    });
+  }
   let held = new Map<number, HeldTransaction>();
   let prepared = false;
   let map: FleetMapFile | undefined;
@@ -356,7 +364,8 @@ export async function reshardCutover(
 /**
  * Undoes a reshard while the old owners still hold every moved row. After the cutover: points
  * the app back at the old layout (a new map version) and removes the guard; refused once any old
- * owner began deleting its moved rows. Before it: abandons the reshard. Either way the moves'
+ * owner began deleting its moved rows, and (unless `force`) once the app wrote a moved row on its
+ * new owner, since those writes would stay behind there. Before it: abandons the reshard. Either way the moves'
  * replication (and its slots) goes, and shards of the fleet that received rows (shrinking) get
  * the old map's guard back and lose their copies. New shards keep what was copied into them.
  */
@@ -364,6 +373,7 @@ export async function reshardRollback(
   plan: ReshardPlan,
   shards: readonly Sql[],
   mapFile: string,
+  options: { readonly force?: boolean } = {},
 ): Promise<FleetMapFile> {
   const onFile = readFleetMap(mapFile);
   const flipped = isFlipped(plan, onFile);
@@ -383,10 +393,20 @@ export async function reshardRollback(
       );
     }
   }
+  for (const to of flipped && !options.force ? movesTo(plan) : []) {
+    const since = await firstWriteSince(shards[to]!, epoch);
+    if (since) {
+      throw new ReshardError(
+        'RESHARD_NOT_READY',
+        `Shard ${to} took writes to rows it received through the new map (the first at ${since}); a rollback would leave them behind, lost to the app. Fix what verification reported and run \`reshard cutover\` again, or roll back with --force to drop those writes. Nothing was changed.`,
+      );
+    }
+  }
   // Guards a crashed cutover left prepared are rolled back, not committed, before the rest go.
   await decidePreparedGuards(plan, shards, false);
   for (const f of movesFrom(plan)) await shards[f]!.begin(async (tx) => dropOwnershipGuard(tx, plan.tables));
   await dropMoveReplication(plan, shards);
+  await dropWriteWatch(plan, shards);
   const back = flipped ? writeOldLayout(plan, mapFile) : onFile!;
   for (const to of movesTo(plan).filter((s) => !isNewShard(plan, s))) {
     await shards[to]!.begin((tx) => installOwnershipGuard(tx, plan.oldMap, plan.tables, to, back.version));
