@@ -58,7 +58,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-it('splits one database into 4 shards online under a continuous writer; cutover verifies and pauses writes briefly', async () => {
+it('splits one database into 4 shards online under a continuous writer; cutover verifies and pauses writes briefly; a rollback that would lose the writes made since is refused unless forced', async () => {
   const mapFile = path.join(dir, 'fleet-map.json');
   writeFleetMap(mapFile, {
     mode: 'single',
@@ -117,10 +117,19 @@ it('splits one database into 4 shards online under a continuous writer; cutover 
     "select nextval('audit_log_id_seq')::text as v",
   );
   expect(Number(seq!.v)).toBe(501);
+  // The app wrote to the shards since the cutover: pointing it back at the source would lose
+  // those writes, so the rollback is refused, naming where the shards differ, unless forced.
   const back = await (async () => {
     const c2 = openSplit(plan);
     try {
-      return await rollback(plan, c2.source, mapFile);
+      await expect(rollback(plan, c2.source, c2.targets, mapFile)).rejects.toMatchObject({
+        code: 'SPLIT_NOT_READY',
+        message: expect.stringMatching(
+          /The shards differ from the frozen source in \d+ place\(s\) \(orders differs on shard \d/,
+        ),
+      });
+      expect(readFleetMap(mapFile)?.mode).toBe('sharded');
+      return await rollback(plan, c2.source, c2.targets, mapFile, { force: true });
     } finally {
       await c2.close();
     }

@@ -36,7 +36,9 @@ export const SPLIT_HELP = `drizzle-shard split [start|status|verify|cutover|roll
   cutover   Blocks writes to the split tables briefly, waits for every target to catch up, checks
             counts, carries sequences over, writes the next fleet-map version (mode "sharded"),
             leaves the source read-only, then verifies every bucket. Prints the write pause.
-  rollback  Points the fleet map back at the source and makes it writable again.
+  rollback  Points the fleet map back at the source and makes it writable again; refused while
+            the shards differ from the frozen source (writes made since the cutover would be
+            lost), naming where, unless --force.
 
 Tables and shard keys come from the schema named in --config (sharded(), reference(); other tables
 stay on shard 0). The map is hash-based over the --to shards (--modulo: the seed's key % N).
@@ -66,6 +68,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
       config: { type: 'string' },
       map: { type: 'string', default: 'drizzle-shard.map.json' },
       modulo: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,7 +96,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
     const c = openSplit(plan);
     try {
       if (step === 'rollback') {
-        const map = await rollback(plan, c.source, mapFile);
+        const map = await rollback(plan, c.source, c.targets, mapFile, { force: values.force });
         io.out.write(`fleet map version ${map.version}: back on the source, which is writable again\n`);
         return 0;
       }

@@ -10,7 +10,7 @@ import {
   writeMarker,
 } from './cutover-steps.ts';
 import type { HeldTransaction } from './held-transaction.ts';
-import { type FleetMapFile, writeFleetMap } from './map-file.ts';
+import { type FleetMapFile, readFleetMap, writeFleetMap } from './map-file.ts';
 import { dropReplication, syncStates } from './replication.ts';
 import { SplitError } from './split-error.ts';
 import { livesOn, type SplitPlan, tableSql } from './split-plan.ts';
@@ -146,8 +146,34 @@ async function freezeSource(plan: SplitPlan, tx: TransactionSql, version: number
   }
 }
 
-/** Points the app back at the source (a new map version) and makes the source writable again. */
-export async function rollback(plan: SplitPlan, source: Sql, mapFile: string): Promise<FleetMapFile> {
+/**
+ * Points the app back at the source (a new map version) and makes the source writable again.
+ * After the cutover the source is frozen, so any difference between it and the shards is a write
+ * made through the shard map since (or what the cutover's verification reported): pointing the
+ * app back at the source would lose it, so unless `force` the rollback is refused then, naming
+ * where the shards differ.
+ */
+export async function rollback(
+  plan: SplitPlan,
+  source: Sql,
+  targets: readonly Sql[],
+  mapFile: string,
+  options: { readonly force?: boolean } = {},
+): Promise<FleetMapFile> {
+  if (!options.force && readFleetMap(mapFile)?.mode === 'sharded') {
+    const now = await verifySplit(plan, source, targets);
+    if (!now.ok) {
+      const where = now.problems
+        .slice(0, 3)
+        .map(
+          (p) => `${p.table} ${p.kind} on shard ${p.shard}${p.unit === undefined ? '' : ` (unit ${p.unit})`}`,
+        );
+      throw new SplitError(
+        'SPLIT_NOT_READY',
+        `The shards differ from the frozen source in ${now.problems.length} place(s) (${where.join(', ')}${now.problems.length > 3 ? ', …' : ''}): writes made through the shard map since the cutover would be lost by pointing the app back at the source. If these are only the differences the cutover's verification reported, roll back with --force. Nothing was changed.`,
+      );
+    }
+  }
   await source.begin('read write', async (tx) => {
     await setReadOnlyDefault(tx, 'reset default_transaction_read_only');
     for (const t of plan.tables) await tx.unsafe(`drop trigger if exists ${GUARD} on ${tableSql(t.name)}`);
