@@ -4,6 +4,7 @@ import { TestKitError } from './errors.ts';
 import { DockerHost } from './host/docker-host.ts';
 import { LocalHost } from './host/local-host.ts';
 import type { NodeHost } from './host/node-host.ts';
+import { shellQuote } from './lifecycle/reaper.ts';
 import type { CpuUsage } from './limits/cpu-quota.ts';
 import { CpuQuota } from './limits/cpu-quota.ts';
 import { claimPort, freePort, releasePorts } from './net/ports.ts';
@@ -99,6 +100,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const group = basename(host.dataRoot); // drizzle-shard-XXXXXX: unique per cluster
   const members: Member[] = layout.map((l) => {
     const quota = options.cpuQuota !== undefined ? new CpuQuota(group, l.id, options.cpuQuota) : undefined;
+    // If this process dies without destroy(), the reaper stops the servers, then removes the group.
+    if (quota) host.onAbandonAfterServers(`rmdir ${quota.folders().map(shellQuote).join(' ')}`);
     const server = new PostgresNode(
       host,
       { id: l.id, shard: l.shard, role: l.role, port: l.port },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventually, processesMentioning } from './support/processes.ts';
@@ -28,12 +29,17 @@ describe('no orphan servers when the process that started a cluster dies', () =>
       const { child, dataRoot } = await startChild();
       // 2 shards × (primary + replica), each with a PgBouncer.
       expect(processesMentioning(dataRoot).length).toBeGreaterThanOrEqual(8);
+      // Where cgroups allow a CPU quota, each server also has a group under this one.
+      const groups = ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup']
+        .map((root) => path.join(root, path.basename(dataRoot)))
+        .filter(existsSync);
       child.kill(signal);
       const clean = await eventually(
-        () => processesMentioning(dataRoot).length === 0 && !existsSync(dataRoot),
+        () => processesMentioning(dataRoot).length === 0 && ![dataRoot, ...groups].some(existsSync),
         20_000,
       );
       expect(processesMentioning(dataRoot)).toEqual([]);
+      expect([dataRoot, ...groups].filter(existsSync)).toEqual([]);
       expect(clean).toBe(true);
     });
   }

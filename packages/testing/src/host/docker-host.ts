@@ -97,6 +97,10 @@ export class DockerHost implements NodeHost {
     // Removing the container stops every process in it; nothing more to record.
   }
 
+  onAbandonAfterServers(): void {
+    // The same: nothing of a container's servers lives outside it (no cpuQuota with docker).
+  }
+
   async release(): Promise<void> {
     await this.container.stop({ remove: true, timeout: 2_000 });
     this.reaper.dismiss();

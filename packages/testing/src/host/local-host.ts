@@ -69,6 +69,10 @@ export class LocalHost implements NodeHost {
     this.reaper.addFirst(this.owner ? `runuser -u postgres -- ${shellLine}` : shellLine);
   }
 
+  onAbandonAfterServers(shellLine: string): void {
+    this.reaper.addBeforeLast(shellLine);
+  }
+
   async release(): Promise<void> {
     await rm(this.dataRoot, { recursive: true, force: true });
     this.reaper.dismiss();

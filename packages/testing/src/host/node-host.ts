@@ -26,6 +26,8 @@ export interface NodeHost {
   makeDir(path: string): Promise<void>;
   /** Adds a shell line that must run if this process dies without calling `release()`. */
   onAbandon(shellLine: string): void;
+  /** Like `onAbandon`, run as root after every server has stopped (e.g. removing its cgroup). */
+  onAbandonAfterServers(shellLine: string): void;
   /** Tears the host down: removes the data root (local) or the container (docker). */
   release(): Promise<void>;
 }

@@ -33,6 +33,12 @@ export class Reaper {
     this.flush();
   }
 
+  /** Runs after every line added so far except the last (the script's own removal). */
+  addBeforeLast(line: string): void {
+    this.lines.splice(Math.max(0, this.lines.length - 1), 0, line);
+    this.flush();
+  }
+
   /** The cleanup was done in-process: let the reaper exit with nothing to do. */
   dismiss(): void {
     this.lines.splice(0, this.lines.length, `rm -f ${shellQuote(this.scriptPath)}`);

@@ -125,6 +125,11 @@ export class CpuQuota {
     return { cpuSeconds: nanoseconds / 1e9, ...periods };
   }
 
+  /** The group's folders, each before its parent: what `rmdir` must take once the server is gone. */
+  folders(): string[] {
+    return [this.dir, dirname(this.dir), ...(this.acctDir ? [this.acctDir, dirname(this.acctDir)] : [])];
+  }
+
   /** Removes the group once its processes have exited (waits up to 5 s); quiet if it stays busy. */
   async remove(): Promise<void> {
     for (let i = 0; i < 100 && existsSync(this.dir); i++) {
@@ -132,8 +137,7 @@ export class CpuQuota {
       if (procs === '') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const acct = this.acctDir ? [this.acctDir, dirname(this.acctDir)] : [];
-    for (const dir of [this.dir, dirname(this.dir), ...acct]) {
+    for (const dir of this.folders()) {
       try {
         rmdirSync(dir);
       } catch {
