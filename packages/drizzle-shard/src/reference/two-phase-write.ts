@@ -32,7 +32,10 @@ export async function twoPhaseWrite(
   const prepared: ReservedSql[] = [];
   try {
     for (const node of nodes) reserved.push(await node.client.reserve());
-    await ensureDecisionTable(reserved[0]!);
+    if (!decisionTableOn.has(nodes[0]!.client)) {
+      await ensureDecisionTable(reserved[0]!);
+      decisionTableOn.add(nodes[0]!.client);
+    }
     const results = await Promise.all(
       reserved.map(async (conn, shard) => {
         await conn.unsafe(`begin; set local ${MAP_EPOCH_SETTING} = ${Math.trunc(mapEpoch)}`).simple();
@@ -75,7 +78,16 @@ export async function twoPhaseWrite(
   }
 }
 
+/**
+ * Shard 0 clients known to have the decision table: it is created once per client, not before
+ * every write (`create table if not exists` also sends a NOTICE each time, which postgres.js
+ * prints to the console unless the app set `onnotice`).
+ */
+const decisionTableOn = new WeakSet<object>();
+
 async function ensureDecisionTable(conn: ReservedSql): Promise<void> {
+  const [found] = await conn.unsafe('select to_regclass($1) is not null as present', [DECISION_TABLE]);
+  if (found?.present) return;
   await conn.unsafe(
     `create table if not exists ${DECISION_TABLE} (gid text primary key, decided_at timestamptz not null default now())`,
   );
