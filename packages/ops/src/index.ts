@@ -29,14 +29,13 @@ export {
   startReshard,
 } from './reshard/reshard.ts';
 export {
-  isFlipped,
   type ReshardCutoverOptions,
   type ReshardCutoverReport,
   reshardCutover,
-  reshardRollback,
 } from './reshard/reshard-cutover.ts';
 export { ReshardError, type ReshardErrorCode } from './reshard/reshard-error.ts';
 export {
+  isFlipped,
   planFromFleetMap,
   planReshard,
   planShrink,
@@ -45,6 +44,7 @@ export {
   shrinkPlanFromFleetMap,
 } from './reshard/reshard-plan.ts';
 export { type MoveState, moveStates } from './reshard/reshard-replication.ts';
+export { reshardRollback } from './reshard/reshard-rollback.ts';
 export { verifyMoves } from './reshard/reshard-verify.ts';
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
 export { driverLayout, type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';

@@ -1,31 +1,23 @@
-import { redactText, type ShardMap } from 'drizzle-shard';
+import { redactText } from 'drizzle-shard';
 import type { Sql } from 'postgres';
-import { quoteIdent } from '../archive/checksum.ts';
 import {
   carrySequences,
-  countRows,
   holdSnapshot,
   openSessions,
   waitForMarker,
   writeMarker,
 } from '../split/cutover-steps.ts';
-import { type HeldTransaction, holdTransaction } from '../split/held-transaction.ts';
+import type { HeldTransaction } from '../split/held-transaction.ts';
 import { type FleetMapFile, readFleetMap, writeFleetMap } from '../split/map-file.ts';
 import { SplitError } from '../split/split-error.ts';
-import { type SplitTable, tableSql } from '../split/split-plan.ts';
 import type { VerifyReport } from '../split/verify.ts';
 import { decidePreparedGuards, guardGid, ownersWithoutTwoPhase } from './guard-commit.ts';
-import {
-  CLEANUP_SETTING,
-  dropOwnershipGuard,
-  installEpochFence,
-  installOwnershipGuard,
-} from './ownership-guard.ts';
+import { checkCounts, lockOldOwners } from './owner-locks.ts';
+import { installEpochFence, installOwnershipGuard } from './ownership-guard.ts';
 import { ReshardError } from './reshard-error.ts';
 import {
-  carriesReference,
+  isFlipped,
   isNewShard,
-  moveFilterSql,
   movesFrom,
   movesTo,
   type ReshardPlan,
@@ -34,7 +26,8 @@ import {
 import { dropMoveReplication, moveStates, stopReferenceStreams } from './reshard-replication.ts';
 import { phaseOf, setPhase } from './reshard-state.ts';
 import { verifyMoves } from './reshard-verify.ts';
-import { dropWriteWatch, firstWriteSince, installWriteWatch } from './write-watch.ts';
+import { deleteRowsNotOwned } from './row-cleanup.ts';
+import { dropWriteWatch, installWriteWatch } from './write-watch.ts';
 
 export interface ReshardCutoverReport {
   /** How long writes to the moving tables were blocked on the old owners, in ms (0 on a resumed run). */
@@ -53,125 +46,6 @@ export interface ReshardCutoverOptions {
   readonly onCleanup?: (shard: number, deleted: number) => void;
   /** Called once the new map is on file, before the old owners commit their guards. */
   readonly onMapWritten?: () => void;
-}
-
-/** Whether `file` already holds the plan's new map: the cutover happened, and this is a resumed run. */
-export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
-  file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.fleet.length;
-
-/**
- * Counts of every moving table after the catch-up: per receiving shard, its rows against the sum
- * of the moved rows on the locked old owners. A new shard is counted whole (all its rows came
- * from its moves: it started empty), so only the old owners evaluate the bucket filter; a shard
- * of the fleet already (shrinking) counts only the units it received. Each owner's counts run
- * one after another on its locked session, different owners' at the same time.
- */
-async function checkCounts(
-  plan: ReshardPlan,
-  held: ReadonlyMap<number, HeldTransaction>,
-  shards: readonly Sql[],
-) {
-  for (const table of plan.tables.filter((t) => t.kind !== 'unsharded')) {
-    const moves = table.kind === 'sharded' ? plan.moves : plan.moves.filter((m) => carriesReference(plan, m));
-    const want = new Map<number, number>();
-    await Promise.all(
-      movesFrom(plan).map(async (owner) => {
-        for (const move of moves.filter((m) => m.from === owner)) {
-          const from =
-            table.kind === 'sharded'
-              ? `${tableSql(table.name)} where ${moveFilterSql(plan, table, move)}`
-              : tableSql(table.name);
-          const n = await countRows(held.get(owner)!.tx, from);
-          want.set(move.to, (want.get(move.to) ?? 0) + n);
-        }
-      }),
-    );
-    await Promise.all(
-      [...want].map(async ([to, expected]) => {
-        const received = plan.moves.filter((m) => m.to === to).flatMap((m) => m.units);
-        const got = await countRows(
-          shards[to]!,
-          isNewShard(plan, to)
-            ? tableSql(table.name)
-            : `${tableSql(table.name)} where ${moveFilterSql(plan, table, { from: -1, to, units: received.sort((a, b) => a - b) })}`,
-        );
-        if (got !== expected) {
-          throw new ReshardError(
-            'RESHARD_VERIFY_FAILED',
-            `"${table.name}": new shard ${to} has ${got} rows after catching up, its old owners gave it ${expected}; the cutover was abandoned and the old map stays live.`,
-          );
-        }
-      }),
-    );
-  }
-}
-
-/**
- * Locks the moving tables against writes on every old owner that gives rows away (reads go on),
- * each on its own session from `lockers`, giving up after `lockTimeoutMs` per owner.
- */
-async function lockOldOwners(
-  plan: ReshardPlan,
-  lockers: ReadonlyMap<number, Sql>,
-  lockTimeoutMs: number,
-): Promise<Map<number, HeldTransaction>> {
-  const held = new Map<number, HeldTransaction>();
-  const tables = plan.tables.filter((t) => t.kind !== 'unsharded').map((t) => tableSql(t.name));
-  try {
-    for (const [from, sql] of lockers) {
-      const h = await holdTransaction(sql, 'read write', async (tx) => {
-        await tx.unsafe(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
-        await tx.unsafe(`lock table ${tables.join(', ')} in exclusive mode`);
-      }).catch((error) => {
-        throw new ReshardError(
-          'RESHARD_NOT_READY',
-          `Could not lock the moving tables on shard ${from} within ${lockTimeoutMs} ms (${redactText((error as Error).message)}): long or prepared transactions hold them. Nothing changed; retry.`,
-        );
-      });
-      held.set(from, h);
-    }
-    return held;
-  } catch (error) {
-    await Promise.all([...held.values()].map((h) => h.end(false).catch(() => {})));
-    throw error;
-  }
-}
-
-/**
- * Deletes the rows `shard` does not own under `map` (an old owner's moved rows; on a rollback, a
- * receiving shard's copies), in batches (the guard lets only this session through).
- */
-async function deleteRowsNotOwned(
-  map: ShardMap,
-  tables: readonly SplitTable[],
-  sql: Sql,
-  shard: number,
-  batch: number,
-  onBatch?: (n: number) => void,
-) {
-  let deleted = 0;
-  for (const table of tables.filter((t) => t.kind === 'sharded')) {
-    const notOwned = `not (${map.ownsSql(quoteIdent(table.keyColumn!), table.keyKind!, shard)})`;
-    for (;;) {
-      const n = await sql.begin(async (tx) => {
-        await tx`select set_config(${CLEANUP_SETTING}, 'on', true)`;
-        const r = await tx.unsafe(
-          `delete from ${tableSql(table.name)} where ctid = any(array(select ctid from ${tableSql(table.name)} where ${notOwned} limit ${batch}))`,
-        );
-        return r.count;
-      });
-      deleted += n;
-      if (n > 0) onBatch?.(deleted);
-      if (n < batch) break;
-    }
-    const left = await countRows(sql, `${tableSql(table.name)} where ${notOwned}`);
-    if (left > 0)
-      throw new ReshardError(
-        'RESHARD_VERIFY_FAILED',
-        `Shard ${shard} still holds ${left} moved rows of "${table.name}" after cleanup.`,
-      );
-  }
-  return deleted;
 }
 
 /**
@@ -359,64 +233,4 @@ export async function reshardCutover(
   if (!verify.ok) return { pauseMs, map, verify, deleted: {} };
   for (const f of movesFrom(plan)) await setPhase(shards[f]!, epoch, f, 'verified');
   return { pauseMs, map, verify, deleted: await finish(plan, shards, options) };
-}
-
-/**
- * Undoes a reshard while the old owners still hold every moved row. After the cutover: points
- * the app back at the old layout (a new map version) and removes the guard; refused once any old
- * owner began deleting its moved rows, and (unless `force`) once the app wrote a moved row on its
- * new owner, since those writes would stay behind there. Before it: abandons the reshard. Either way the moves'
- * replication (and its slots) goes, and shards of the fleet that received rows (shrinking) get
- * the old map's guard back and lose their copies. New shards keep what was copied into them.
- */
-export async function reshardRollback(
-  plan: ReshardPlan,
-  shards: readonly Sql[],
-  mapFile: string,
-  options: { readonly force?: boolean } = {},
-): Promise<FleetMapFile> {
-  const onFile = readFleetMap(mapFile);
-  const flipped = isFlipped(plan, onFile);
-  if (!flipped && onFile?.version !== plan.current.version) {
-    throw new ReshardError(
-      'RESHARD_NOT_READY',
-      `The fleet map (version ${onFile?.version ?? 'none'}) is neither the one this reshard started from (version ${plan.current.version}) nor its new one; nothing was changed.`,
-    );
-  }
-  const epoch = plan.map.toJSON().epoch;
-  for (const f of flipped ? movesFrom(plan) : []) {
-    const phase = await phaseOf(shards[f]!, epoch, f);
-    if (phase === 'cleaning' || phase === 'cleaned') {
-      throw new ReshardError(
-        'RESHARD_NOT_READY',
-        `Shard ${f} has begun deleting the rows it gave away (after verification passed); a rollback would lose them. Run \`reshard cutover\` to finish instead.`,
-      );
-    }
-  }
-  for (const to of flipped && !options.force ? movesTo(plan) : []) {
-    const since = await firstWriteSince(shards[to]!, epoch);
-    if (since) {
-      throw new ReshardError(
-        'RESHARD_NOT_READY',
-        `Shard ${to} took writes to rows it received through the new map (the first at ${since}); a rollback would leave them behind, lost to the app. Fix what verification reported and run \`reshard cutover\` again, or roll back with --force to drop those writes. Nothing was changed.`,
-      );
-    }
-  }
-  // Guards a crashed cutover left prepared are rolled back, not committed, before the rest go.
-  await decidePreparedGuards(plan, shards, false);
-  for (const f of movesFrom(plan)) await shards[f]!.begin(async (tx) => dropOwnershipGuard(tx, plan.tables));
-  await dropMoveReplication(plan, shards);
-  await dropWriteWatch(plan, shards);
-  const back = flipped ? writeOldLayout(plan, mapFile) : onFile!;
-  for (const to of movesTo(plan).filter((s) => !isNewShard(plan, s))) {
-    await shards[to]!.begin((tx) => installOwnershipGuard(tx, plan.oldMap, plan.tables, to, back.version));
-    await deleteRowsNotOwned(plan.oldMap, plan.tables, shards[to]!, to, 20_000);
-  }
-  return back;
-}
-
-/** The next map version, pointing back at the layout the reshard started from. */
-function writeOldLayout(plan: ReshardPlan, mapFile: string): FleetMapFile {
-  const { mode, source, shards, map } = plan.current;
-  return writeFleetMap(mapFile, { mode, source, shards, map });
 }

@@ -273,3 +273,7 @@ export function shrinkPlanFromFleetMap(
     ? planShrink({ ...file, ...before, previous: undefined }, to, tables)
     : planShrink(file, to, tables);
 }
+
+/** Whether `file` already holds the plan's new map: the cutover happened, and this is a resumed run. */
+export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
+  file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.fleet.length;
