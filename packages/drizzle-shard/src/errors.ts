@@ -40,15 +40,27 @@ export class DrizzleShardError extends Error {
   }
 }
 
+/** `error`, then its `cause`, its cause's cause…: at most `limit` of them (a cycle ends too). */
+function* causeChain(error: unknown, limit: number): Generator<unknown> {
+  for (let e = error, n = 0; e && n < limit; e = (e as { cause?: unknown }).cause, n++) yield e;
+}
+
+/** The first error code on the `cause` chain: drizzle wraps driver errors (DrizzleQueryError). */
+export function errorCode(error: unknown): string | undefined {
+  for (const e of causeChain(error, 5)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 /**
- * The message at the end of an error's `cause` chain: drizzle wraps the server's error in a
- * DrizzleQueryError whose own message is only "Failed query: …".
+ * The message at the end of an error's `cause` chain (at most 5 causes down): drizzle wraps the
+ * server's error in a DrizzleQueryError whose own message is only "Failed query: …".
  */
 export function rootMessage(error: unknown): string {
-  let e = error;
-  for (let depth = 0; depth < 5 && (e as { cause?: unknown })?.cause; depth++)
-    e = (e as { cause: unknown }).cause;
-  return (e as Error)?.message ?? String(e);
+  const last = [...causeChain(error, 6)].at(-1) ?? error;
+  return (last as Error)?.message ?? String(last);
 }
 
 /** A sharded table was queried without a usable equality on its shard key. */

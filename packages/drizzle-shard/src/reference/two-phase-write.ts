@@ -3,8 +3,7 @@ import type { Query } from 'drizzle-orm';
 import type { ReservedSql } from 'postgres';
 import type { ShardNode } from '../driver/shard-node.ts';
 import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
-import { DrizzleShardError, rootMessage } from '../errors.ts';
-import { errorCode } from '../replicas/retryable.ts';
+import { DrizzleShardError, errorCode, rootMessage } from '../errors.ts';
 import { DECISION_TABLE, GID_PREFIX, MAP_EPOCH_SETTING } from './two-phase-names.ts';
 
 /** Test hooks for crash tests: after every shard prepared; after shard 0 (the decision) committed. */

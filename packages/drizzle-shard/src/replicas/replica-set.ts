@@ -1,10 +1,11 @@
 import type { Sql } from 'postgres';
 import type { NodeSession } from '../drizzle/node-session.ts';
+import { errorCode } from '../errors.ts';
 import type { ReplicaEvents } from './events.ts';
 import { LagMonitor } from './lag-monitor.ts';
 import type { ResolvedReplicaOptions } from './options.ts';
 import type { ReplicaNode, ShardReplicaStatus } from './replica-node.ts';
-import { errorCode, isRetryableReadError } from './retryable.ts';
+import { isRetryableReadError } from './retryable.ts';
 
 type Session = NodeSession<Record<string, unknown>, never>;
 

@@ -1,3 +1,5 @@
+import { errorCode } from '../errors.ts';
+
 /**
  * Whether a failed read may be retried on another node: the connection failed or the server
  * is going away, so the statement cannot have produced a result. Reads are idempotent; writes
@@ -16,15 +18,6 @@ const CONNECTION_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up, or shutting down)
 ]);
-
-/** The first error code on the `cause` chain: drizzle wraps driver errors (DrizzleQueryError). */
-export function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
 
 export function isRetryableReadError(error: unknown): boolean {
   const code = errorCode(error);
