@@ -1,5 +1,6 @@
 import { CodegenError, loadConfig, loadSchema } from '@drizzle-shard/codegen';
 import {
+  describeProblem,
   isSynced,
   OpsError,
   type SplitTable,
@@ -25,7 +26,7 @@ export function writeVerifyReport(out: Output, verify: VerifyReport): void {
   for (const t of verify.tables) out.write(`  ${t.table}: ${t.rows} rows in ${t.units} buckets checked\n`);
   for (const p of verify.problems.slice(0, 20)) {
     out.write(
-      `  ! ${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (bucket ${p.unit})` : ''}: source ${p.source?.rows ?? 0} rows, shard ${p.target?.rows ?? 0}\n`,
+      `  ! ${describeProblem(p)}: source ${p.source?.rows ?? 0} rows, shard ${p.target?.rows ?? 0}\n`,
     );
   }
   out.write(verify.ok ? 'verified: every bucket matches\n' : `${verify.problems.length} difference(s)\n`);

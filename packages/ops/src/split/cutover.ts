@@ -14,7 +14,7 @@ import { type FleetMapFile, readFleetMap, writeFleetMap } from './map-file.ts';
 import { dropReplication, syncStates } from './replication.ts';
 import { SplitError } from './split-error.ts';
 import { livesOn, type SplitPlan, tableSql } from './split-plan.ts';
-import { type Queryable, type VerifyReport, verifySplit } from './verify.ts';
+import { describeProblem, type Queryable, type VerifyReport, verifySplit } from './verify.ts';
 
 export interface CutoverReport {
   /** How long writes to the split tables were blocked on the source, in ms. */
@@ -163,11 +163,7 @@ export async function rollback(
   if (!options.force && readFleetMap(mapFile)?.mode === 'sharded') {
     const now = await verifySplit(plan, source, targets);
     if (!now.ok) {
-      const where = now.problems
-        .slice(0, 3)
-        .map(
-          (p) => `${p.table} ${p.kind} on shard ${p.shard}${p.unit === undefined ? '' : ` (unit ${p.unit})`}`,
-        );
+      const where = now.problems.slice(0, 3).map(describeProblem);
       throw new SplitError(
         'SPLIT_NOT_READY',
         `The shards differ from the frozen source in ${now.problems.length} place(s) (${where.join(', ')}${now.problems.length > 3 ? ', …' : ''}): writes made through the shard map since the cutover would be lost by pointing the app back at the source. If these are only the differences the cutover's verification reported, roll back with --force. Nothing was changed.`,

@@ -90,6 +90,10 @@ async function verifyTable(
   return { table: table.name, rows: want.rows, units: 1 };
 }
 
+/** Where a verification found a difference, as text: `orders differs on shard 2 (bucket 1234)`. */
+export const describeProblem = (p: VerifyProblem) =>
+  `${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (bucket ${p.unit})` : ''}`;
+
 /**
  * Compares the source with the targets in SQL on each side: per table and placement unit
  * (bucket, or shard for modulo maps), row counts and an order-independent checksum; reference
