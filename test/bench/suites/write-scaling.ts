@@ -3,6 +3,7 @@ import { type ShardedDatabase, shardedDrizzle } from 'drizzle-shard';
 import {
   CPU_PER_SERVER,
   fixedSizeCluster,
+  primariesCpuSeconds,
   WRITER_POOL,
   WRITERS,
 } from '../../../examples/orders-app/src/demo/stages/write-scaling.ts';
@@ -40,8 +41,7 @@ export const writeScalingSuite: Suite = async ({ size, rounds, log }) => {
         db.insert(orders).values({ id: ++id, userId: i % 100_000, status: 'new', total: '1.00' }),
       ...(started.limited
         ? {
-            serverCpuSeconds: () =>
-              cluster.shards.reduce((sum, s) => sum + cluster.cpuUsage(s.primary).cpuSeconds, 0),
+            serverCpuSeconds: () => primariesCpuSeconds(cluster),
           }
         : {}),
     };
