@@ -2,9 +2,16 @@ import { redactText } from 'drizzle-shard';
 import type { Sql } from 'postgres';
 import { countRows } from '../split/cutover-steps.ts';
 import { type HeldTransaction, holdTransaction } from '../split/held-transaction.ts';
-import { tableSql } from '../split/split-plan.ts';
+import { tableSql, unitSql } from '../split/split-plan.ts';
 import { ReshardError } from './reshard-error.ts';
-import { carriesReference, isNewShard, moveFilterSql, movesFrom, type ReshardPlan } from './reshard-plan.ts';
+import {
+  carriesReference,
+  isNewShard,
+  moveFilterSql,
+  movesFrom,
+  type ReshardPlan,
+  unitsSql,
+} from './reshard-plan.ts';
 
 /**
  * Locks the moving tables against writes on every old owner that gives rows away (reads go on),
@@ -71,7 +78,10 @@ export async function checkCounts(
           shards[to]!,
           isNewShard(plan, to)
             ? tableSql(table.name)
-            : `${tableSql(table.name)} where ${moveFilterSql(plan, table, { from: -1, to, units: received.sort((a, b) => a - b) })}`,
+            : `${tableSql(table.name)} where ${unitsSql(
+                unitSql(plan.unitMap, table),
+                received.sort((a, b) => a - b),
+              )}`,
         );
         if (got !== expected) {
           throw new ReshardError(

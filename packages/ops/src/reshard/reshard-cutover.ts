@@ -42,6 +42,7 @@ export interface ReshardCutoverOptions {
   readonly catchUpTimeoutMs?: number;
   /** How long to wait for the table locks on each old owner before giving up (nothing changes). */
   readonly lockTimeoutMs?: number;
+  /** Moved rows deleted per transaction at cleanup (default 20,000). */
   readonly cleanupBatch?: number;
   readonly onCleanup?: (shard: number, deleted: number) => void;
   /** Called once the new map is on file, before the old owners commit their guards. */
@@ -65,13 +66,8 @@ async function finish(
     const sql = shards[from]!;
     if ((await phaseOf(sql, epoch, from)) === 'cleaned') continue;
     await setPhase(sql, epoch, from, 'cleaning');
-    deleted[from] = await deleteRowsNotOwned(
-      plan.map,
-      plan.tables,
-      sql,
-      from,
-      options.cleanupBatch ?? 20_000,
-      (n) => options.onCleanup?.(from, n),
+    deleted[from] = await deleteRowsNotOwned(plan.map, plan.tables, sql, from, options.cleanupBatch, (n) =>
+      options.onCleanup?.(from, n),
     );
     await setPhase(sql, epoch, from, 'cleaned');
   }

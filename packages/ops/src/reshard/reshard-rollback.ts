@@ -58,7 +58,7 @@ export async function reshardRollback(
   const back = flipped ? writeOldLayout(plan, mapFile) : onFile!;
   for (const to of movesTo(plan).filter((s) => !isNewShard(plan, s))) {
     await shards[to]!.begin((tx) => installOwnershipGuard(tx, plan.oldMap, plan.tables, to, back.version));
-    await deleteRowsNotOwned(plan.oldMap, plan.tables, shards[to]!, to, 20_000);
+    await deleteRowsNotOwned(plan.oldMap, plan.tables, shards[to]!, to);
   }
   return back;
 }

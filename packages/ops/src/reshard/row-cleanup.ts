@@ -6,6 +6,9 @@ import { type SplitTable, tableSql } from '../split/split-plan.ts';
 import { CLEANUP_SETTING } from './ownership-guard.ts';
 import { ReshardError } from './reshard-error.ts';
 
+/** Rows deleted per transaction when no batch size is given. */
+export const DEFAULT_CLEANUP_BATCH = 20_000;
+
 /**
  * Deletes the rows `shard` does not own under `map` (an old owner's moved rows; on a rollback, a
  * receiving shard's copies), in batches (the guard lets only this session through).
@@ -15,7 +18,7 @@ export async function deleteRowsNotOwned(
   tables: readonly SplitTable[],
   sql: Sql,
   shard: number,
-  batch: number,
+  batch = DEFAULT_CLEANUP_BATCH,
   onBatch?: (n: number) => void,
 ) {
   let deleted = 0;
