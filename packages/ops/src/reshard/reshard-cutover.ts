@@ -75,7 +75,7 @@ async function finish(
 }
 
 /**
- * The switch to the grown fleet:
+ * The switch to the new layout (grown or shrunk):
  * 1. lock the moving tables on every old owner against writes (reads go on), write each old
  *    owner's marker and wait until its new owners applied it (so every earlier commit);
  * 2. compare counts per move, carry sequences over, hold a snapshot on every shard involved;
@@ -227,6 +227,6 @@ export async function reshardCutover(
     await closeSessions();
   }
   if (!verify.ok) return { pauseMs, map, verify, deleted: {} };
-  for (const f of movesFrom(plan)) await setPhase(shards[f]!, epoch, f, 'verified');
+  for (const f of owners) await setPhase(shards[f]!, epoch, f, 'verified');
   return { pauseMs, map, verify, deleted: await finish(plan, shards, options) };
 }

@@ -13,9 +13,10 @@ import { dropWriteWatch, firstWriteSince } from './write-watch.ts';
  * Undoes a reshard while the old owners still hold every moved row. After the cutover: points
  * the app back at the old layout (a new map version) and removes the guard; refused once any old
  * owner began deleting its moved rows, and (unless `force`) once the app wrote a moved row on its
- * new owner, since those writes would stay behind there. Before it: abandons the reshard. Either way the moves'
- * replication (and its slots) goes, and shards of the fleet that received rows (shrinking) get
- * the old map's guard back and lose their copies. New shards keep what was copied into them.
+ * new owner, since those writes would stay behind there. Before it: abandons the reshard. Either
+ * way the moves' replication (and its slots) goes, and shards of the fleet that received rows
+ * (shrinking) get the old map's guard back and lose their copies. New shards keep what was
+ * copied into them.
  */
 export async function reshardRollback(
   plan: ReshardPlan,
@@ -64,7 +65,7 @@ export async function reshardRollback(
 }
 
 /** The next map version, pointing back at the layout the reshard started from. */
-export function writeOldLayout(plan: ReshardPlan, mapFile: string): FleetMapFile {
+function writeOldLayout(plan: ReshardPlan, mapFile: string): FleetMapFile {
   const { mode, source, shards, map } = plan.current;
   return writeFleetMap(mapFile, { mode, source, shards, map });
 }

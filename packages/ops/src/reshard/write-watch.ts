@@ -1,6 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { quoteIdent } from '../archive/checksum.ts';
-import { type SplitTable, tableSql } from '../split/split-plan.ts';
+import { tableSql } from '../split/split-plan.ts';
 import { movesTo, type ReshardPlan } from './reshard-plan.ts';
 
 /** One row per reshard (map epoch) whose moved rows the app wrote on this shard. */
@@ -49,7 +49,7 @@ export async function firstWriteSince(sql: Sql, epoch: number): Promise<string |
 export async function dropWriteWatch(plan: ReshardPlan, shards: readonly Sql[]): Promise<void> {
   for (const to of movesTo(plan)) {
     await shards[to]!.begin(async (tx) => {
-      for (const table of plan.tables.filter((t): t is SplitTable => t.kind === 'sharded')) {
+      for (const table of plan.tables.filter((t) => t.kind === 'sharded')) {
         await tx.unsafe(`drop trigger if exists ${WATCH} on ${tableSql(table.name)}`);
         await tx.unsafe(`drop function if exists ${watchFunction(table.name)}()`);
       }
