@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Cluster, startCluster } from '@drizzle-shard/testing';
+import type { Cluster } from '@drizzle-shard/testing';
 import type { Output } from '../output.ts';
+import { loadTestKit } from './load-test-kit.ts';
 
 export const DEV_HELP = `drizzle-shard dev up|down|status [--shards 2] [--replicas 1] [--pgbouncer] [--state FILE]
 
@@ -83,12 +84,14 @@ export async function devCommand(argv: readonly string[], io: { out: Output; err
     io.err.write(`a dev cluster already runs (process ${running.pid}); \`drizzle-shard dev down\` first.\n`);
     return 1;
   }
+  const kit = await loadTestKit(io.err);
+  if (!kit) return 1;
   const shards = Number(values.shards);
   const replicas = Number(values.replicas);
   io.out.write(
     `starting ${shards} shard(s) × (primary + ${replicas} replica(s))${values.pgbouncer ? ' with PgBouncer' : ''}…\n`,
   );
-  const cluster: Cluster = await startCluster({ shards, replicas, pgbouncer: values.pgbouncer });
+  const cluster: Cluster = await kit.startCluster({ shards, replicas, pgbouncer: values.pgbouncer });
   const state: DevState = {
     pid: process.pid,
     startedAt: new Date().toISOString(),

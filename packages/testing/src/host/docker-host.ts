@@ -9,11 +9,21 @@ import { commandFailed } from './run-command.ts';
 /** The image built by `packages/testing/docker/build-image.sh` (Debian PostgreSQL 15 + PgBouncer). */
 export const DEFAULT_DOCKER_IMAGE = process.env.DRIZZLE_SHARD_PG_IMAGE ?? 'drizzle-shard/postgres:15';
 
-async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
+const TESTCONTAINERS_MISSING =
+  'testcontainers is not installed (an optional peer of the kit, needed only by the docker backend): npm install --save-dev testcontainers';
+
+/** testcontainers, loaded only when the docker backend is asked for; `undefined` when not installed. */
+async function loadTestcontainers(): Promise<typeof import('testcontainers') | undefined> {
   // Our own reaper removes the container; Ryuk would need a registry pull.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
-  return import('testcontainers');
+  try {
+    return await import('testcontainers');
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === 'ERR_MODULE_NOT_FOUND' && message?.includes("'testcontainers'")) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -21,8 +31,9 @@ async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
  * or the kit's image not built yet. Tests use it to skip with a printed reason.
  */
 export async function dockerUnavailableReason(image = DEFAULT_DOCKER_IMAGE): Promise<string | undefined> {
+  const tc = await loadTestcontainers();
+  if (!tc) return TESTCONTAINERS_MISSING;
   try {
-    const tc = await loadTestcontainers();
     const client = await tc.getContainerRuntimeClient();
     if (!(await client.image.exists(tc.ImageName.fromString(image)))) {
       return `image ${image} is missing: run packages/testing/docker/build-image.sh`;
@@ -55,7 +66,9 @@ export class DockerHost implements NodeHost {
         image,
       });
     }
-    const { GenericContainer } = await loadTestcontainers();
+    const tc = await loadTestcontainers();
+    if (!tc) throw new TestKitError('KIT_DOCKER_UNAVAILABLE', TESTCONTAINERS_MISSING, { image });
+    const { GenericContainer } = tc;
     const container = await new GenericContainer(image)
       .withNetworkMode('host')
       .withCommand(['sleep', 'infinity'])
