@@ -17,14 +17,8 @@ Commands available in this version:
   version      Print the version
 `;
 
-import { archiveCommand } from './commands/archive.ts';
-import { devCommand } from './commands/dev.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { generateCommand } from './commands/generate.ts';
-import { indexesApplyCommand } from './commands/indexes-apply.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { reshardCommand } from './commands/reshard.ts';
-import { splitCommand } from './commands/split.ts';
+// Commands are imported when they run, so `--help` and `version` load none of their dependencies
+// (ts-morph, DuckDB, the test kit).
 import type { Output } from './output.ts';
 
 export type { Output } from './output.ts';
@@ -38,21 +32,22 @@ export async function run(
   const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'generate':
-      return generateCommand(rest, io, cwd);
+      return (await import('./commands/generate.ts')).generateCommand(rest, io, cwd);
     case 'doctor':
-      return doctorCommand(rest, io, cwd);
+      return (await import('./commands/doctor.ts')).doctorCommand(rest, io, cwd);
     case 'dev':
-      return devCommand(rest, io, cwd);
+      return (await import('./commands/dev.ts')).devCommand(rest, io, cwd);
     case 'split':
-      return splitCommand(rest, io, cwd);
+      return (await import('./commands/split.ts')).splitCommand(rest, io, cwd);
     case 'reshard':
-      return reshardCommand(rest, io, cwd);
+      return (await import('./commands/reshard.ts')).reshardCommand(rest, io, cwd);
     case 'archive':
-      return archiveCommand(rest, io, cwd);
+      return (await import('./commands/archive.ts')).archiveCommand(rest, io, cwd);
     case 'migrate':
-      return migrateCommand(rest, io, cwd);
+      return (await import('./commands/migrate.ts')).migrateCommand(rest, io, cwd);
     case 'indexes':
-      if (rest[0] === 'apply') return indexesApplyCommand(rest.slice(1), io, cwd);
+      if (rest[0] === 'apply')
+        return (await import('./commands/indexes-apply.ts')).indexesApplyCommand(rest.slice(1), io, cwd);
       io.err.write(
         "drizzle-shard indexes: the subcommand is 'apply' (drizzle-shard indexes apply --help).\n",
       );
