@@ -2,6 +2,7 @@ export { startCluster } from './cluster.ts';
 export type { Cluster, ClusterNode, ClusterOptions, ClusterShard } from './cluster-types.ts';
 export { TestKitError, type TestKitErrorCode } from './errors.ts';
 export { DEFAULT_DOCKER_IMAGE, dockerUnavailableReason } from './host/docker-host.ts';
+export { describeMachine, type MachineDescription, machineLine } from './host/machine.ts';
 export type { CpuUsage } from './limits/cpu-quota.ts';
 export { runSql, waitForPort } from './node-sql.ts';
 export { findPgBouncer } from './pgbouncer/binary.ts';

@@ -3,12 +3,14 @@
 // A preflight checks (and as root on Debian installs) the binaries first; without PgBouncer,
 // stage 1 is skipped and the rest still runs. Failures print one line; DEBUG=drizzle-shard or
 // --verbose adds the stack.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Cluster, runSql, startCluster, TestKitError } from '@drizzle-shard/testing';
 import { shardedDrizzle } from 'drizzle-shard';
 import { DDL, schema } from '../schema.ts';
 import { basics } from './basics.ts';
 import { PreflightError, pgBouncerInstallHint, preflight } from './preflight.ts';
+import { demoRecord } from './record.ts';
 import { printStage, printSummary, type StageResult, skippedStage } from './report.ts';
 import { SCALES } from './scale.ts';
 import { analyticsOffloadStage } from './stages/analytics-offload.ts';
@@ -28,8 +30,9 @@ async function shutdown(code: number): Promise<never> {
 process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));
 
-const USAGE = `Usage: pnpm demo [--scale ${Object.keys(SCALES).join('|')}] [--verbose]
+const USAGE = `Usage: pnpm demo [--scale ${Object.keys(SCALES).join('|')}] [--record FILE] [--verbose]
   --scale    data and load sizes (default small, or DRIZZLE_SHARD_DEMO_SCALE); tiny is the quickest
+  --record   also write the summary, date and machine to FILE (bench/demo.md feeds the README)
   --verbose  print the stack of a failure (also DEBUG=drizzle-shard)
 Environment: DRIZZLE_SHARD_DEMO_INSTALL=0 never installs system packages; PG_BIN, PGBOUNCER_BIN
 point the binary lookup at a folder or a file.
@@ -41,11 +44,12 @@ class UsageError extends Error {}
 const verbose = process.argv.includes('--verbose') || /\bdrizzle-shard\b/.test(process.env.DEBUG ?? '');
 
 function options() {
-  let values: { scale?: string; help?: boolean };
+  let values: { scale?: string; record?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         scale: { type: 'string', default: process.env.DRIZZLE_SHARD_DEMO_SCALE || 'small' },
+        record: { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,11 +61,11 @@ function options() {
   if (!values.help && !scale) {
     throw new UsageError(`unknown --scale '${values.scale}': use one of ${Object.keys(SCALES).join(', ')}`);
   }
-  return { scale: scale!, help: values.help };
+  return { scale: scale!, record: values.record, help: values.help };
 }
 
 async function main(): Promise<void> {
-  const { scale, help } = options();
+  const { scale, record, help } = options();
   if (help) {
     process.stdout.write(USAGE);
     return;
@@ -124,9 +128,14 @@ async function main(): Promise<void> {
   await stage('6. Write throughput: 1 primary vs 4 shards, same client load', () => writeScalingStage(scale));
 
   printSummary(results, log);
-  log(
-    `\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s; every server was stopped and its data removed.`,
-  );
+  const seconds = Math.round((Date.now() - started) / 1000);
+  log(`\nDone in ${seconds} s; every server was stopped and its data removed.`);
+  if (record) {
+    const summary: string[] = [];
+    printSummary(results, (line) => summary.push(line));
+    writeFileSync(record, demoRecord(summary, scale.name, seconds));
+    log(`Summary recorded in ${record}.`);
+  }
 }
 
 main().then(
