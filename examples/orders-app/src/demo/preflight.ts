@@ -36,11 +36,15 @@ function findPostgres(env: NodeJS.ProcessEnv): PostgresBinaries | undefined {
   }
 }
 
+/** As root the kit runs the servers as the unprivileged `postgres` user, which the postgresql package creates. */
+const lacksServerUser = () =>
+  process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0;
+
 /** The system packages worth installing: none where the user pointed a lookup somewhere on purpose. */
 function missingPackages(env: NodeJS.ProcessEnv): string[] {
   const postgres = findPostgres(env);
   return [
-    ...(!env.PG_BIN && !postgres?.hasBaseBackup ? ['postgresql'] : []),
+    ...(!env.PG_BIN && (!postgres?.hasBaseBackup || lacksServerUser()) ? ['postgresql'] : []),
     ...(!env.PGBOUNCER_BIN && !findPgBouncer(env) ? ['pgbouncer'] : []),
   ];
 }
@@ -70,7 +74,7 @@ export function preflight(log: (line: string) => void, env: NodeJS.ProcessEnv = 
     log(
       `preflight: installing ${missing.join(' and ')} with scripts/setup-machine.sh (as root on Debian/Ubuntu, the same as \`pnpm machine:setup\`; DRIZZLE_SHARD_DEMO_INSTALL=0 skips this): ${missing.includes('postgresql') ? "PostgreSQL's server binaries with pg_basebackup for the replicas" : ''}${missing.length === 2 ? ', ' : ''}${missing.includes('pgbouncer') ? 'PgBouncer for stage 1' : ''}`,
     );
-    const setup = spawnSync('bash', [SETUP_SCRIPT], {
+    const setup = spawnSync('bash', [SETUP_SCRIPT, ...missing], {
       encoding: 'utf8',
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,6 +89,11 @@ export function preflight(log: (line: string) => void, env: NodeJS.ProcessEnv = 
     postgres = findPostgresBinaries(env);
   } catch (error) {
     throw new PreflightError((error as Error).message); // the kit's message says what to install or set
+  }
+  if (lacksServerUser()) {
+    throw new PreflightError(
+      'As root the servers run as the unprivileged `postgres` user, and there is none: install PostgreSQL (`pnpm machine:setup`), create the user (`useradd --system postgres`), or run the demo as a normal user.',
+    );
   }
   const pgbouncer = findPgBouncer(env);
   log(
