@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests and the demo use: PostgreSQL server binaries
 # (initdb, pg_ctl, pg_basebackup) and PgBouncer. Idempotent; needs root (or sudo) for apt.
+# Arguments (postgresql, pgbouncer) limit it to those; the demo's preflight passes what it lacks.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
+wanted() { [ $# -eq 0 ] || [[ " $* " == *" $want "* ]]; }
 need=()
-ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || [ -n "${PG_BIN:-}" ] || need+=(postgresql)
-command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
+want=postgresql
+if wanted "$@"; then
+  { ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 && id -u postgres >/dev/null 2>&1; } || [ -n "${PG_BIN:-}" ] || need+=(postgresql)
+fi
+want=pgbouncer
+if wanted "$@"; then
+  command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
+fi
 if [ "${WITH_DOCKER:-0}" = 1 ]; then
   command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)

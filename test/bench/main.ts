@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeMachine } from './harness/machine.ts';
+import { describeMachine } from '@drizzle-shard/testing';
 import { type BenchReport, writeReport } from './harness/report.ts';
 import { type BenchSize, roundsFor } from './sizes.ts';
 import type { Suite } from './suites/context.ts';

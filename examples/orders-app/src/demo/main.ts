@@ -1,11 +1,17 @@
 // `pnpm demo [--scale tiny|small|medium]`: the seed's scaling journey on a local cluster started by
 // the test kit (system PostgreSQL binaries; no Docker), each stage measured live, before and after.
+// A preflight checks (and as root on Debian installs) the binaries first; without PgBouncer,
+// stage 1 is skipped and the rest still runs. Failures print one line; DEBUG=drizzle-shard or
+// --verbose adds the stack.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
+import { type Cluster, runSql, startCluster, TestKitError } from '@drizzle-shard/testing';
 import { shardedDrizzle } from 'drizzle-shard';
 import { DDL, schema } from '../schema.ts';
 import { basics } from './basics.ts';
-import { printStage, printSummary, type StageResult } from './report.ts';
+import { PreflightError, pgBouncerInstallHint, preflight } from './preflight.ts';
+import { demoRecord } from './record.ts';
+import { printStage, printSummary, type StageResult, skippedStage } from './report.ts';
 import { SCALES } from './scale.ts';
 import { analyticsOffloadStage } from './stages/analytics-offload.ts';
 import { connectionStage } from './stages/connections.ts';
@@ -24,19 +30,56 @@ async function shutdown(code: number): Promise<never> {
 process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' } } });
+const USAGE = `Usage: pnpm demo [--scale ${Object.keys(SCALES).join('|')}] [--record FILE] [--verbose]
+  --scale    data and load sizes (default small, or DRIZZLE_SHARD_DEMO_SCALE); tiny is the quickest
+  --record   also write the summary, date and machine to FILE (bench/demo.md feeds the README)
+  --verbose  print the stack of a failure (also DEBUG=drizzle-shard)
+Environment: DRIZZLE_SHARD_DEMO_INSTALL=0 never installs system packages; PG_BIN, PGBOUNCER_BIN
+point the binary lookup at a folder or a file.
+`;
+
+/** Bad arguments: one line and the usage on stderr, exit 2. */
+class UsageError extends Error {}
+
+const verbose = process.argv.includes('--verbose') || /\bdrizzle-shard\b/.test(process.env.DEBUG ?? '');
+
+function options() {
+  let values: { scale?: string; record?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scale: { type: 'string', default: process.env.DRIZZLE_SHARD_DEMO_SCALE || 'small' },
+        record: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const scale = SCALES[values.scale as keyof typeof SCALES];
-  if (!scale) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
+  if (!values.help && !scale) {
+    throw new UsageError(`unknown --scale '${values.scale}': use one of ${Object.keys(SCALES).join(', ')}`);
+  }
+  return { scale: scale!, record: values.record, help: values.help };
+}
+
+async function main(): Promise<void> {
+  const { scale, record, help } = options();
+  if (help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const started = Date.now();
+  const machine = preflight(log);
   log(
-    `drizzle-shard demo (--scale ${scale.name}): starting 2 shards × (primary + 2 replicas), PgBouncer in front of each…`,
+    `drizzle-shard demo (--scale ${scale.name}): starting 2 shards × (primary + 2 replicas)${machine.pgbouncer ? ', PgBouncer in front of each' : ''}…`,
   );
   // A small max_connections, like the seed's database when 25 API instances each opened 20.
   cluster = await startCluster({
     shards: 2,
     replicas: 2,
-    pgbouncer: { poolSize: 10 },
+    pgbouncer: machine.pgbouncer ? { poolSize: 10 } : false,
     settings: { max_connections: 30, shared_buffers: '32MB' },
   });
   for (const shard of cluster.shards) await runSql(shard.primary.url, DDL);
@@ -58,7 +101,14 @@ async function main(): Promise<void> {
   };
   await stage(
     `1. Connection exhaustion: ${scale.connectionClients} clients each opening a connection (max_connections 30), then through PgBouncer`,
-    () => connectionStage(cluster!, scale),
+    async () =>
+      machine.pgbouncer
+        ? connectionStage(cluster!, scale)
+        : skippedStage(
+            '1. PgBouncer',
+            'connection errors',
+            `PgBouncer is not installed (${pgBouncerInstallHint()}); the other stages do not need it`,
+          ),
   );
   await stage('2. Read replicas: where the reads of a 95/5 read/write mix go', () =>
     replicaStage(cluster!, scale),
@@ -78,15 +128,27 @@ async function main(): Promise<void> {
   await stage('6. Write throughput: 1 primary vs 4 shards, same client load', () => writeScalingStage(scale));
 
   printSummary(results, log);
-  log(
-    `\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s; every server was stopped and its data removed.`,
-  );
+  const seconds = Math.round((Date.now() - started) / 1000);
+  log(`\nDone in ${seconds} s; every server was stopped and its data removed.`);
+  if (record) {
+    const summary: string[] = [];
+    printSummary(results, (line) => summary.push(line));
+    writeFileSync(record, demoRecord(summary, scale.name, seconds));
+    log(`Summary recorded in ${record}.`);
+  }
 }
 
 main().then(
   () => shutdown(0),
   (error: unknown) => {
-    console.error(error);
+    if (error instanceof UsageError) {
+      process.stderr.write(`pnpm demo: ${error.message}\n${USAGE}`);
+      return shutdown(2);
+    }
+    const known = error instanceof PreflightError || error instanceof TestKitError;
+    process.stderr.write(
+      `pnpm demo: ${known ? '' : 'stopped: '}${(error as Error).message ?? String(error)}\n${verbose ? `${(error as Error).stack}\n` : 'Run again with --verbose (or DEBUG=drizzle-shard) for the stack.\n'}`,
+    );
     return shutdown(1);
   },
 );

@@ -3,9 +3,20 @@ export interface StageResult {
   readonly stage: string;
   readonly rows: readonly (readonly [string, string, string])[];
   readonly summary: { readonly metric: string; readonly before: string; readonly after: string };
+  /** Why the stage did not run (its rows are then empty). */
+  readonly skipped?: string;
+}
+
+/** A stage that could not run on this machine: one line in its place, "skipped" in the summary. */
+export function skippedStage(stage: string, metric: string, reason: string): StageResult {
+  return { stage, rows: [], summary: { metric, before: 'skipped', after: 'skipped' }, skipped: reason };
 }
 
 export function printStage(result: StageResult, log: (line: string) => void): void {
+  if (result.skipped) {
+    log(`  skipped: ${result.skipped}`);
+    return;
+  }
   const width = [
     Math.max(...result.rows.map((r) => r[0].length), 6),
     Math.max(...result.rows.map((r) => r[1].length), 6),

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ArchiveError, archiveTable, DuckDbArchive, storeFile } from '@drizzle-shard/ops';
 import { redactText } from 'drizzle-shard';
+import { numberOption, parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import { primaryUrls } from '../primaries.ts';
 import { ProgressLine } from '../progress.ts';
@@ -31,16 +31,29 @@ Exit codes: 0 done, 1 failed midway (run again to resume), 2 bad input (nothing 
 const resolveTo = (cwd: string, to: string) => `${path.resolve(cwd, to)}${to.endsWith('/') ? '/' : ''}`;
 
 async function queryArchive(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommand('archive query', ARCHIVE_HELP, {
     args: [...argv],
-    options: { to: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      to: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
+  if (values.help) {
+    io.out.write(ARCHIVE_HELP);
+    return 0;
+  }
   if (!values.to || positionals.length !== 1) {
-    io.err.write(`drizzle-shard archive query: give --to FILE and one SQL query.\n\n${ARCHIVE_HELP}`);
+    throw new UsageError('archive query', 'give --to FILE and one SQL query', ARCHIVE_HELP);
+  }
+  let store: DuckDbArchive;
+  try {
+    store = await DuckDbArchive.open(storeFile(resolveTo(cwd, values.to)), { create: false });
+  } catch (error) {
+    io.err.write(`drizzle-shard archive query: cannot open ${values.to}: ${(error as Error).message}\n`);
     return 2;
   }
-  const store = await DuckDbArchive.open(storeFile(resolveTo(cwd, values.to)), { create: false });
   try {
     const rows = await store.query(positionals[0]!);
     const text = (v: unknown) =>
@@ -53,49 +66,50 @@ async function queryArchive(argv: readonly string[], io: { out: Output; err: Out
       for (const row of rows) io.out.write(`${columns.map((c) => text(row[c])).join('\t')}\n`);
     }
     return 0;
+  } catch (error) {
+    io.err.write(`drizzle-shard archive query: ${(error as Error).message}\n`);
+    return 2; // the query itself is wrong: the archive is untouched
   } finally {
     store.close();
   }
 }
 
 export async function archiveCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
+  if (argv[0] === 'query') return queryArchive(argv.slice(1), io, cwd);
+  const { values } = parseCommand('archive', ARCHIVE_HELP, {
+    args: [...argv],
+    options: {
+      url: { type: 'string', multiple: true },
+      table: { type: 'string' },
+      'older-than': { type: 'string' },
+      before: { type: 'string' },
+      column: { type: 'string' },
+      to: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out.write(ARCHIVE_HELP);
+    return 0;
+  }
+  const batchSize = numberOption(values['batch-size'], '--batch-size', {
+    command: 'archive',
+    help: ARCHIVE_HELP,
+  });
+  const urls = primaryUrls(values.url);
+  const problem = !urls.length
+    ? 'give the shard primaries with --url'
+    : !values.table
+      ? 'give the table with --table'
+      : !values['older-than'] && !values.before
+        ? 'give the cut-off with --older-than or --before'
+        : !values.to && !values['dry-run']
+          ? 'give the archive file with --to'
+          : undefined;
+  if (problem) throw new UsageError('archive', problem, ARCHIVE_HELP);
   try {
-    if (argv[0] === 'query') return await queryArchive(argv.slice(1), io, cwd);
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        url: { type: 'string', multiple: true },
-        table: { type: 'string' },
-        'older-than': { type: 'string' },
-        before: { type: 'string' },
-        column: { type: 'string' },
-        to: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      io.out.write(ARCHIVE_HELP);
-      return 0;
-    }
-    const urls = primaryUrls(values.url);
-    const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
-    const problem = !urls.length
-      ? 'give the shard primaries with --url'
-      : !values.table
-        ? 'give the table with --table'
-        : !values['older-than'] && !values.before
-          ? 'give the cut-off with --older-than or --before'
-          : !values.to && !values['dry-run']
-            ? 'give the archive file with --to'
-            : batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)
-              ? '--batch-size must be a positive integer'
-              : undefined;
-    if (problem) {
-      io.err.write(`drizzle-shard archive: ${problem}.\n\n${ARCHIVE_HELP}`);
-      return 2;
-    }
     const progress = new ProgressLine(io.out);
     const report = await archiveTable({
       shards: urls,

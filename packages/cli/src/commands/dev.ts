@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Cluster } from '@drizzle-shard/testing';
+import { numberOption, parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import { loadTestKit } from './load-test-kit.ts';
 
@@ -14,6 +14,8 @@ export const DEV_HELP = `drizzle-shard dev up|down|status [--shards 2] [--replic
   down    Stops the cluster started by \`dev up\`.
 State: --state (default .drizzle-shard/dev.json in the current folder).
 `;
+
+const ACTIONS = ['up', 'down', 'status'] as const;
 
 interface DevState {
   readonly pid: number;
@@ -43,9 +45,12 @@ function readState(file: string): DevState | undefined {
 }
 
 export async function devCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
-  const [action, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
+  // `dev --help` and `dev up --help` both show the help; the action is the first word otherwise.
+  const action = ACTIONS.find((a) => a === argv[0]);
+  const command = action ? `dev ${action}` : 'dev';
+  const { values } = parseCommand(command, DEV_HELP, {
+    args: action ? argv.slice(1) : [...argv],
+    allowPositionals: !action,
     options: {
       shards: { type: 'string', default: '2' },
       replicas: { type: 'string', default: '1' },
@@ -54,11 +59,18 @@ export async function devCommand(argv: readonly string[], io: { out: Output; err
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const stateFile = path.resolve(cwd, values.state);
-  if (values.help || !action || !['up', 'down', 'status'].includes(action)) {
-    (values.help ? io.out : io.err).write(DEV_HELP);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    io.out.write(DEV_HELP);
+    return 0;
   }
+  const usage = { command, help: DEV_HELP };
+  const shards = numberOption(values.shards, '--shards', usage)!;
+  const replicas = numberOption(values.replicas, '--replicas', usage, { min: 0 })!;
+  if (!action) {
+    const problem = argv[0] ? `unknown action '${argv[0]}'` : 'give the action';
+    throw new UsageError('dev', `${problem}: up, down or status`, DEV_HELP);
+  }
+  const stateFile = path.resolve(cwd, values.state);
   const running = readState(stateFile);
   if (action === 'status') {
     if (!running) {
@@ -86,8 +98,6 @@ export async function devCommand(argv: readonly string[], io: { out: Output; err
   }
   const kit = await loadTestKit(io.err);
   if (!kit) return 1;
-  const shards = Number(values.shards);
-  const replicas = Number(values.replicas);
   io.out.write(
     `starting ${shards} shard(s) × (primary + ${replicas} replica(s))${values.pgbouncer ? ' with PgBouncer' : ''}…\n`,
   );

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
 import { type DoctorReport, runDoctor } from '@drizzle-shard/ops';
+import { numberOption, parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 
 export const DOCTOR_HELP = `drizzle-shard doctor --shard PRIMARY_URL[,REPLICA_URL…] [--shard …] [--pgbouncer URL …] [--json]
@@ -64,7 +64,7 @@ function printReport(report: DoctorReport, out: Output) {
 }
 
 export async function doctorCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
-  const { values } = parseArgs({
+  const { values } = parseCommand('doctor', DOCTOR_HELP, {
     args: [...argv],
     options: {
       shard: { type: 'string', multiple: true },
@@ -81,14 +81,21 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
     io.out.write(DOCTOR_HELP);
     return 0;
   }
+  const usage = { command: 'doctor', help: DOCTOR_HELP };
+  const largeMb = numberOption(values['large-table-mb'], '--large-table-mb', usage, {
+    min: 0,
+    fraction: true,
+  });
+  const sampleSeconds = numberOption(values['sample-seconds'], '--sample-seconds', usage, {
+    min: 0,
+    fraction: true,
+  });
   if (!values.shard?.length) {
-    io.err.write(`drizzle-shard doctor: give each shard with --shard PRIMARY[,REPLICA…].\n\n${DOCTOR_HELP}`);
-    return 2;
+    throw new UsageError('doctor', 'give each shard with --shard PRIMARY[,REPLICA…]', DOCTOR_HELP);
   }
   const bouncers = values.pgbouncer ?? [];
   if (bouncers.length > values.shard.length) {
-    io.err.write('drizzle-shard doctor: more --pgbouncer than --shard; give them in shard order.\n');
-    return 2;
+    throw new UsageError('doctor', 'more --pgbouncer than --shard; give them in shard order', DOCTOR_HELP);
   }
   const shards = values.shard.map((s, i) => {
     const [primary, ...replicas] = s.split(',');
@@ -101,9 +108,7 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
     io.err.write(`drizzle-shard doctor: ${(error as Error).message}\n`);
     return 2;
   }
-  const largeMb = values['large-table-mb'] ? Number(values['large-table-mb']) : undefined;
-  const sampleSeconds = values['sample-seconds'] ? Number(values['sample-seconds']) : undefined;
-  const report = await runDoctor(shards, largeMb ? { tableBytes: largeMb * 1024 * 1024 } : {}, {
+  const report = await runDoctor(shards, largeMb !== undefined ? { tableBytes: largeMb * 1024 * 1024 } : {}, {
     indexes,
     ...(sampleSeconds !== undefined ? { sampleMs: sampleSeconds * 1000 } : {}),
   });

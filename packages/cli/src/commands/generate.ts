@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   CodegenError,
   generate,
@@ -9,6 +8,7 @@ import {
   staleFiles,
   writeOutputs,
 } from '@drizzle-shard/codegen';
+import { parseCommand } from '../args.ts';
 import type { Output } from '../output.ts';
 
 export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter]
@@ -40,7 +40,7 @@ export async function generateCommand(
   io: { out: Output; err: Output },
   cwd: string,
 ): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommand('generate', GENERATE_HELP, {
     args: [...argv],
     options: {
       config: { type: 'string' },

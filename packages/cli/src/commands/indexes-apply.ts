@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyIndexes, CodegenError, type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
 import { redactUrl } from 'drizzle-shard';
+import { parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import { primaryUrls } from '../primaries.ts';
 
@@ -20,7 +20,7 @@ export async function indexesApplyCommand(
   io: { out: Output; err: Output },
   cwd: string,
 ): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommand('indexes apply', INDEXES_APPLY_HELP, {
     args: [...argv],
     options: {
       url: { type: 'string', multiple: true },
@@ -35,10 +35,7 @@ export async function indexesApplyCommand(
   }
   const urls = primaryUrls(values.url);
   if (urls.length === 0) {
-    io.err.write(
-      `drizzle-shard indexes apply: give the shard primaries with --url.\n\n${INDEXES_APPLY_HELP}`,
-    );
-    return 2;
+    throw new UsageError('indexes apply', 'give the shard primaries with --url', INDEXES_APPLY_HELP);
   }
   let file: string;
   try {

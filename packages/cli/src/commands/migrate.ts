@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { MigrateError, migrateShards, migrateStatus } from '@drizzle-shard/ops';
+import { parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import { primaryUrls } from '../primaries.ts';
 
@@ -16,7 +16,7 @@ Exit codes: 0 ok, 1 a shard failed / is behind / drifted, 2 bad input.
 
 export async function migrateCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
   const status = argv[0] === 'status';
-  const { values } = parseArgs({
+  const { values } = parseCommand(status ? 'migrate status' : 'migrate', MIGRATE_HELP, {
     args: [...(status ? argv.slice(1) : argv)],
     options: {
       url: { type: 'string', multiple: true },
@@ -30,8 +30,11 @@ export async function migrateCommand(argv: readonly string[], io: { out: Output;
   }
   const urls = primaryUrls(values.url);
   if (urls.length === 0) {
-    io.err.write(`drizzle-shard migrate: give the shard primaries with --url.\n\n${MIGRATE_HELP}`);
-    return 2;
+    throw new UsageError(
+      status ? 'migrate status' : 'migrate',
+      'give the shard primaries with --url',
+      MIGRATE_HELP,
+    );
   }
   const folder = path.resolve(cwd, values.migrations);
   const targets = urls.map((url, shard) => ({ shard, url }));

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   isFlipped,
   type MoveState,
@@ -15,6 +14,7 @@ import {
   startReshard,
   verifyMoves,
 } from '@drizzle-shard/ops';
+import { numberOption, parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import {
   fleetCommandFailed,
@@ -81,7 +81,8 @@ const labelMove = (m: MoveState) => ({ label: `move ${m.from}→${m.to}`, ...m }
 
 export async function reshardCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
   const { step, args } = fleetStep(argv);
-  const { values } = parseArgs({
+  const command = `reshard ${step}`;
+  const { values } = parseCommand(command, RESHARD_HELP, {
     args,
     options: {
       add: { type: 'string', multiple: true },
@@ -96,11 +97,13 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     io.out.write(RESHARD_HELP);
     return 0;
   }
+  numberOption(values.to, '--to', { command, help: RESHARD_HELP });
   if (!values.add?.length && values.to === undefined) {
-    io.err.write(
-      `drizzle-shard reshard: give each new shard with --add, or --to M to shrink the fleet.\n\n${RESHARD_HELP}`,
+    throw new UsageError(
+      command,
+      'give each new shard with --add, or --to M to shrink the fleet',
+      RESHARD_HELP,
     );
-    return 2;
   }
   const mapFile = path.resolve(cwd, values.map);
   try {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   cutover,
   openSplit,
@@ -12,6 +11,7 @@ import {
   verifySplit,
 } from '@drizzle-shard/ops';
 import { ShardMap } from 'drizzle-shard';
+import { parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import {
   fleetCommandFailed,
@@ -60,7 +60,7 @@ const labelShard = (t: TargetSyncState) => ({ label: `shard ${t.shard}`, ...t })
 
 export async function splitCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
   const { step, args } = fleetStep(argv);
-  const { values } = parseArgs({
+  const { values } = parseCommand(`split ${step}`, SPLIT_HELP, {
     args,
     options: {
       from: { type: 'string' },
@@ -77,10 +77,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
     return 0;
   }
   if (!values.from || !values.to?.length) {
-    io.err.write(
-      `drizzle-shard split: give the source with --from and each shard with --to.\n\n${SPLIT_HELP}`,
-    );
-    return 2;
+    throw new UsageError(`split ${step}`, 'give the source with --from and each shard with --to', SPLIT_HELP);
   }
   const mapFile = path.resolve(cwd, values.map);
   try {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { TestKitError } from '../errors.ts';
 import type { NodeHost } from '../host/node-host.ts';
+import { pgBouncerLookupScript } from './binary.ts';
 
 /** PgBouncer settings the kit exposes; the rest are fixed to what the seed ran. */
 export interface PgBouncerOptions {
@@ -9,8 +10,6 @@ export interface PgBouncerOptions {
   /** Client connections accepted (`max_client_conn`). Default 2000. */
   readonly maxClientConn?: number;
 }
-
-const CANDIDATES = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'];
 
 /** One PgBouncer in `pool_mode = transaction` in front of one PostgreSQL server. */
 export class PgBouncer {
@@ -28,19 +27,14 @@ export class PgBouncer {
   }
 
   private async locate(): Promise<string> {
-    const found = await this.host.run(
-      'sh',
-      [
-        '-c',
-        `for b in ${CANDIDATES.join(' ')}; do [ -x "$b" ] && echo "$b" && exit 0; done; command -v pgbouncer`,
-      ],
-      { allowFailure: true },
-    );
+    // PGBOUNCER_BIN names a path on this machine: it means nothing inside a Docker host.
+    const env = this.host.backend === 'local' ? process.env : {};
+    const found = await this.host.run('sh', ['-c', pgBouncerLookupScript(env)], { allowFailure: true });
     const path = found.stdout.trim().split('\n')[0];
     if (!path) {
       throw new TestKitError(
         'KIT_BINARIES_NOT_FOUND',
-        'PgBouncer was asked for but no pgbouncer binary was found. Install it (Debian: apt-get install pgbouncer) or start the cluster with pgbouncer: false.',
+        'PgBouncer was asked for but no pgbouncer binary was found. Install it (Debian: apt-get install pgbouncer), set PGBOUNCER_BIN, or start the cluster with pgbouncer: false.',
       );
     }
     return path;
