@@ -47,7 +47,7 @@ export class ShardExecutor implements StatementExecutor {
     switch (route.kind) {
       case 'keys': {
         const shards = new Set(
-          route.values.map((v) => this.shardMap.shardOf(resolve(v, placeholders), route.keyKind)),
+          route.values.map((v) => this.shardMap.shardOf(resolve(v, placeholders), route.keyType)),
         );
         return [...shards].sort((a, b) => a - b);
       }

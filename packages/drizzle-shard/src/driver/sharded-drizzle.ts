@@ -17,9 +17,9 @@ import { resolveReplicaOptions } from '../replicas/options.ts';
 import type { ShardReplicaStatus } from '../replicas/replica-node.ts';
 import { ShardMap } from '../routing/shard-map.ts';
 import {
-  type ShardKeyKind,
   type ShardKeyOf,
   type ShardKeyOfTable,
+  type ShardKeyType,
   shardedMetaOf,
 } from '../schema/annotations.ts';
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
@@ -68,13 +68,15 @@ export interface ShardAccess<TSchema extends Record<string, unknown>> {
   close(options?: { timeout?: number }): Promise<void>;
 }
 
-function schemaKeyKind(schema: Record<string, unknown>): ShardKeyKind | undefined {
-  const kinds = new Set(
-    tablesOf(schema)
-      .map((t) => shardedMetaOf(t)?.keyKind)
-      .filter((k) => k !== undefined),
+/** The key type every sharded table of the schema shares (`char(5)` and `text` keys do not share one). */
+function schemaKeyType(schema: Record<string, unknown>): ShardKeyType | undefined {
+  const types = new Map(
+    tablesOf(schema).flatMap((t) => {
+      const type = shardedMetaOf(t)?.keyType;
+      return type ? [[JSON.stringify(type), type] as const] : [];
+    }),
   );
-  return kinds.size === 1 ? [...kinds][0] : undefined;
+  return types.size === 1 ? [...types.values()][0] : undefined;
 }
 
 /** Refuses, inside a shard-bound db, statements whose key lives on another shard. */
@@ -91,7 +93,7 @@ function guardFor(index: number, shardMap: ShardMap) {
     if (route.kind === 'unroutable' && route.error.code === 'SHARD_KEY_UPDATE') throw route.error;
     const shards =
       route.kind === 'keys'
-        ? route.values.flatMap((v) => ('value' in v ? [shardMap.shardOf(v.value, route.keyKind)] : []))
+        ? route.values.flatMap((v) => ('value' in v ? [shardMap.shardOf(v.value, route.keyType)] : []))
         : route.kind === 'split'
           ? [...route.queries.keys()]
           : [];
@@ -156,7 +158,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     }
   )._;
   const schemaConfig = relational.schema ? relational : undefined;
-  const keyKind = schemaKeyKind(config.schema);
+  const keyType = schemaKeyType(config.schema);
 
   const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
     const dialect = new RoutingDialect(mode, shardMap, { casing: config.casing });
@@ -188,13 +190,13 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     return node.db as PostgresJsDatabase<TSchema>;
   };
   const schemaKind = () => {
-    if (!keyKind) {
+    if (!keyType) {
       throw new DrizzleShardError(
         'CONFIG_INVALID',
         'The schema has sharded tables with different key types (or none); use db.shardFor(table, key).',
       );
     }
-    return keyKind;
+    return keyType;
   };
   const access: ShardAccess<TSchema> = {
     shard: (key) => shardAt(shardMap.shardOf(key, schemaKind())),
@@ -210,7 +212,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
           'CONFIG_INVALID',
           'shardFor(table, key) needs a table marked with sharded().',
         );
-      return shardAt(shardMap.shardOf(key, meta.keyKind));
+      return shardAt(shardMap.shardOf(key, meta.keyType));
     },
     shardAt,
     allShards: (options) => (options ? routedDb('fanout', { ...config.fanout, ...options }) : defaultFanout),
