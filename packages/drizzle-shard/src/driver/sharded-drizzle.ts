@@ -10,7 +10,13 @@ import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { CrossShardTransactionError, DrizzleShardError } from '../errors.ts';
 import { shardIdSqlFor, shardOfId } from '../ids/id-routing.ts';
 import { SHARD_ID_DDL } from '../ids/shard-id.ts';
-import { type RecoveryReport, recoverPreparedTransactions } from '../reference/recover.ts';
+import {
+  type RecoveryOptions,
+  type RecoveryReport,
+  recoverPreparedTransactions,
+} from '../reference/recover.ts';
+import { startTwoPhaseResolver } from '../reference/resolver.ts';
+import { resolveTwoPhaseOptions } from '../reference/two-phase-options.ts';
 import { createReplicaEvents, type ReplicaEvents } from '../replicas/events.ts';
 import { readPrimaryPosition } from '../replicas/lag-monitor.ts';
 import { resolveReplicaOptions } from '../replicas/options.ts';
@@ -24,6 +30,7 @@ import {
 } from '../schema/annotations.ts';
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
 import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
+import { fanoutInfo } from './fanout-info.ts';
 import { ShardExecutor } from './shard-executor.ts';
 import { openShardNode, type ShardNode } from './shard-node.ts';
 
@@ -62,8 +69,11 @@ export interface ShardAccess<TSchema extends Record<string, unknown>> {
   replicaStatus(): ShardReplicaStatus[];
   /** Resolves once every replica has been health-checked (reads before that use primaries). */
   ready(): Promise<void>;
-  /** Finishes reference-table writes left prepared by a crashed process. */
-  recoverPreparedTransactions(options?: { olderThanMs?: number }): Promise<RecoveryReport>;
+  /**
+   * Finishes two-phase writes left prepared by a crashed or timed-out writer now (the db's
+   * background resolver also does, every `twoPhase.recoverEveryMs`).
+   */
+  recoverPreparedTransactions(options?: RecoveryOptions): Promise<RecoveryReport>;
   /** Closes every pool. */
   close(options?: { timeout?: number }): Promise<void>;
 }
@@ -137,6 +147,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   const replicaOptions = resolveReplicaOptions(config.replication);
   const consistency = resolveConsistency(config.consistency);
   checkTokenOptions(config.tokens, replicaOptions.maxLagMs);
+  const twoPhase = resolveTwoPhaseOptions(config.twoPhase);
   const events = createReplicaEvents();
   const nodes = config.shards.map((shard, index) =>
     openShardNode(shard, index, config, shardMap, guardFor(index, shardMap), replicaOptions, events),
@@ -166,7 +177,8 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       mode,
       shardMap,
       nodes as ShardNode<Record<string, unknown>>[],
-      options ?? config.fanout,
+      options ?? config.fanout ?? {},
+      twoPhase,
     );
     return routeCount(
       new PostgresJsDatabase(
@@ -181,6 +193,11 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     );
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
+  const resolver = startTwoPhaseResolver(
+    nodes.map((n) => n.client),
+    twoPhase,
+    events,
+  );
   const defaultFanout = routedDb('fanout');
 
   const shardAt = (index: number) => {
@@ -227,9 +244,10 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     recoverPreparedTransactions: (options) =>
       recoverPreparedTransactions(
         nodes.map((n) => n.client),
-        options,
+        { stepTimeoutMs: twoPhase.stepTimeoutMs, ...options },
       ),
     close: async (options) => {
+      await resolver.stop();
       await Promise.all(nodes.map((n) => n.replicas?.monitor.stop()));
       await Promise.all(
         nodes.flatMap((n) => n.clients.map((c) => c.end({ timeout: options?.timeout ?? 5 }))),
@@ -249,11 +267,21 @@ function routeCount<TSchema extends Record<string, unknown>>(
   db: PostgresJsDatabase<TSchema>,
 ): PostgresJsDatabase<TSchema> {
   (db as { $count: unknown }).$count = async (source: PgTable, filters?: SQL) => {
-    const [row] = await db
+    const rows = await db
       .select({ n: count() })
       .from(source as never)
       .where(filters);
-    return Number((row as { n: unknown } | undefined)?.n ?? 0);
+    const missing = fanoutInfo(rows);
+    if (missing?.partial) {
+      throw new DrizzleShardError(
+        'FANOUT_SHARD_FAILED',
+        `$count missed shard(s) ${missing.failedShards.join(', ')}: a number without them would be silently wrong. ` +
+          "For a flagged partial count use db.allShards({ onShardError: 'partial' }).select({ n: count() }) and fanoutInfo().",
+        { shards: missing.failedShards },
+        { cause: missing.errors[0] },
+      );
+    }
+    return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
   };
   return db;
 }
