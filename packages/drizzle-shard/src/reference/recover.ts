@@ -1,7 +1,8 @@
 import type { Sql } from 'postgres';
 import { withDeadline } from '../driver/deadline.ts';
 import { errorCode } from '../errors.ts';
-import { DECISION_TABLE, GID_PREFIX } from './two-phase-names.ts';
+import { isCommitted, recordAbort } from './decision-table.ts';
+import { GID_PREFIX } from './two-phase-names.ts';
 
 /** What recovery did on each shard. */
 export interface RecoveryReport {
@@ -62,18 +63,6 @@ export async function recoverPreparedTransactions(
   );
   if (unreachable.has(0)) return { committed, rolledBack, unreachable: [...unreachable] };
   const home = clients[0]!;
-  const decided = async (gid: string) => {
-    const [{ present } = { present: false }] = await step(
-      0,
-      home.unsafe(
-        `select to_regclass('${DECISION_TABLE}') is not null
-           and exists (select 1 from ${DECISION_TABLE} where gid = $1) as present`,
-        [gid],
-      ),
-      'reading the decision',
-    );
-    return present === true;
-  };
   /** `commit prepared` / `rollback prepared` on one shard; false when it was already finished. */
   const finish = async (shard: number, gid: string, commit: boolean) => {
     try {
@@ -88,6 +77,17 @@ export async function recoverPreparedTransactions(
     }
     (commit ? committed : rolledBack).push({ shard, gid });
     return true;
+  };
+  /** Commit or abort, made final: shard 0's part rolled back first, or an abort row recorded. */
+  const decide = async (gid: string): Promise<boolean | 'later'> => {
+    if (await isCommitted(home, gid, ms)) return true;
+    if (pendingOn[0]!.has(gid)) {
+      // Its decision row was inside shard 0's part: rolled back, the write can never commit.
+      return (await finish(0, gid, false)) ? false : isCommitted(home, gid, ms);
+    }
+    // Shard 0 prepares last: while its part is younger than the limit, its writer may still decide.
+    if (youngOnHome.has(gid)) return 'later';
+    return (await recordAbort(home, gid, ms)) ? false : isCommitted(home, gid, ms);
   };
 
   const gids = new Set(pendingOn.flatMap((set) => [...set]));
@@ -108,19 +108,14 @@ export async function recoverPreparedTransactions(
     return { committed, rolledBack, unreachable: [...unreachable, 0] };
   }
   for (const gid of gids) {
-    let commit: boolean;
+    let commit: boolean | 'later';
     try {
-      commit = await decided(gid);
-      // Shard 0 prepares last: while its part is younger than the limit, its writer may still decide.
-      if (!commit && youngOnHome.has(gid)) continue;
-      if (!commit && pendingOn[0]!.has(gid) && !(await finish(0, gid, false))) {
-        // Shard 0 finished it meanwhile: its writer's decision is now readable.
-        commit = await decided(gid);
-      }
+      commit = await decide(gid);
     } catch {
       unreachable.add(0);
       break;
     }
+    if (commit === 'later') continue;
     for (const [shard, pending] of pendingOn.entries()) {
       if ((shard === 0 && !commit) || !pending.has(gid)) continue;
       await finish(shard, gid, commit).catch(() => unreachable.add(shard));

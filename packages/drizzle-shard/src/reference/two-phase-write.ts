@@ -5,6 +5,7 @@ import { withDeadline } from '../driver/deadline.ts';
 import type { ShardNode } from '../driver/shard-node.ts';
 import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
 import { DrizzleShardError, errorCode, rootMessage } from '../errors.ts';
+import { ensureDecisionTable } from './decision-table.ts';
 import { DECISION_TABLE, GID_PREFIX, MAP_EPOCH_SETTING } from './two-phase-names.ts';
 
 /** Test hooks for crash tests: after every shard prepared; after shard 0 (the decision) committed. */
@@ -135,8 +136,13 @@ function statementOn(
   return session.prepareChecked(work.queryFor(shard), work.args).execute(work.placeholders);
 }
 
+/** COMMIT PREPARED; on a shard other than 0, "does not exist" means a resolver committed it already. */
 async function commitOn(client: Sql, gid: string, ms: number, shard: number): Promise<void> {
-  await withDeadline(client.unsafe(`commit prepared '${gid}'`), ms, `COMMIT PREPARED on shard ${shard}`);
+  try {
+    await withDeadline(client.unsafe(`commit prepared '${gid}'`), ms, `COMMIT PREPARED on shard ${shard}`);
+  } catch (error) {
+    if (shard === 0 || errorCode(error) !== '42704') throw error;
+  }
 }
 
 function failure(
@@ -158,29 +164,4 @@ function failure(
     { gid, outcome, shard, sqlState: errorCode(error) },
     { cause: error },
   );
-}
-
-/**
- * Shard 0 clients known to have the decision table: it is created once per client, not before
- * every write (`create table if not exists` also sends a NOTICE each time).
- */
-const decisionTableOn = new WeakSet<object>();
-
-async function ensureDecisionTable(client: Sql, ms: number): Promise<void> {
-  if (decisionTableOn.has(client)) return;
-  const [found] = await withDeadline(
-    client.unsafe('select to_regclass($1) is not null as present', [DECISION_TABLE]),
-    ms,
-    'decision table check on shard 0',
-  );
-  if (!found?.present) {
-    await withDeadline(
-      client.unsafe(
-        `create table if not exists ${DECISION_TABLE} (gid text primary key, decided_at timestamptz not null default now())`,
-      ),
-      ms,
-      'decision table creation on shard 0',
-    );
-  }
-  decisionTableOn.add(client);
 }
