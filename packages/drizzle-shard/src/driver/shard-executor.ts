@@ -30,6 +30,8 @@ export class ShardExecutor implements StatementExecutor {
     private readonly nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
     private readonly options: FanoutOptions,
     private readonly twoPhase: ResolvedTwoPhaseOptions,
+    /** Rejects once two shards turned out to be one server (checked until every shard answered). */
+    readonly verified: () => Promise<void>,
   ) {}
 
   private all(): number[] {

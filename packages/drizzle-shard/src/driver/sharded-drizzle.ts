@@ -31,8 +31,10 @@ import {
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
 import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
 import { fanoutInfo } from './fanout-info.ts';
+import { serverIdentityCheck } from './server-identity.ts';
 import { ShardExecutor } from './shard-executor.ts';
 import { openShardNode, type ShardNode } from './shard-node.ts';
+import { checkFanout, validateConfig } from './validate-config.ts';
 
 /** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
 export type ShardedDatabase<TSchema extends Record<string, unknown>> = PostgresJsDatabase<TSchema> &
@@ -67,7 +69,10 @@ export interface ShardAccess<TSchema extends Record<string, unknown>> {
   readonly events: ReplicaEvents;
   /** Per shard with replicas: health, lag, and reads served per node. */
   replicaStatus(): ShardReplicaStatus[];
-  /** Resolves once every replica has been health-checked (reads before that use primaries). */
+  /**
+   * Resolves once every replica has been health-checked (reads before that use primaries);
+   * rejects with `CONFIG_INVALID` when two shards turn out to be one server.
+   */
   ready(): Promise<void>;
   /**
    * Finishes two-phase writes left prepared by a crashed or timed-out writer now (the db's
@@ -134,8 +139,7 @@ function guardFor(index: number, shardMap: ShardMap) {
 export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   config: ShardedDrizzleConfig<TSchema>,
 ): ShardedDatabase<TSchema> {
-  if (!config.shards?.length)
-    throw new DrizzleShardError('CONFIG_INVALID', 'shardedDrizzle: `shards` must list at least one shard.');
+  validateConfig(config);
   if (config.validateSchema !== false) assertSchemaRules(config.schema);
   const shardMap = config.shardMap ?? ShardMap.hash({ shards: config.shards.length });
   if (shardMap.shardCount !== config.shards.length) {
@@ -171,6 +175,10 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   const schemaConfig = relational.schema ? relational : undefined;
   const keyType = schemaKeyType(config.schema);
 
+  const verify = serverIdentityCheck(
+    nodes.map((n) => n.client),
+    twoPhase.stepTimeoutMs,
+  );
   const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
     const dialect = new RoutingDialect(mode, shardMap, { casing: config.casing });
     const executor = new ShardExecutor(
@@ -179,6 +187,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       nodes as ShardNode<Record<string, unknown>>[],
       options ?? config.fanout ?? {},
       twoPhase,
+      verify,
     );
     return routeCount(
       new PostgresJsDatabase(
@@ -232,13 +241,18 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       return shardAt(shardMap.shardOf(key, meta.keyType));
     },
     shardAt,
-    allShards: (options) => (options ? routedDb('fanout', { ...config.fanout, ...options }) : defaultFanout),
+    allShards: (options) => {
+      if (!options) return defaultFanout;
+      checkFanout('allShards(options)', options);
+      return routedDb('fanout', { ...config.fanout, ...options });
+    },
     shardMap,
     shardCount: nodes.length,
     startSession: (options) => new ConsistencySession(sessions, options),
     events,
     replicaStatus: () => nodes.flatMap((n) => (n.replicas ? [n.replicas.status()] : [])),
     ready: async () => {
+      await verify();
       await Promise.all(nodes.map((n) => n.replicas?.ready));
     },
     recoverPreparedTransactions: (options) =>

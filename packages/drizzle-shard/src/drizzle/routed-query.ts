@@ -18,6 +18,8 @@ export interface StatementExecutor {
   sessionFor(shard: number, plan: StatementPlan | undefined): NodeSession<Record<string, unknown>, never>;
   /** Runs `run` on each shard with the fan-out concurrency limit and failure policy. */
   onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>>;
+  /** Resolves when the shards are known to be distinct servers; rejects with `CONFIG_INVALID` otherwise. */
+  verified(): Promise<void>;
   /** Applies a write on several shards atomically (two-phase commit); each shard's result, in order. */
   writeAcross(work: TwoPhaseWork): Promise<unknown[]>;
 }
@@ -49,6 +51,7 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
   async execute(placeholderValues: Record<string, unknown> = {}): Promise<T['execute']> {
     const { plan, executor } = this;
     const shards = executor.targets(plan, placeholderValues);
+    await executor.verified();
     const write = {
       args: this.args,
       placeholders: placeholderValues,
