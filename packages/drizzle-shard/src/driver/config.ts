@@ -61,6 +61,11 @@ export interface ShardedDrizzleConfig<TSchema extends Record<string, unknown>> {
   readonly twoPhase?: TwoPhaseOptions;
   /** Check the sharding rules of the schema at start-up. Default true. */
   readonly validateSchema?: boolean;
+  /**
+   * `parameters: true` keeps parameter values (row data, keys) in errors' causes, for debugging.
+   * Default: messages, causes and inspected errors carry the SQL text only.
+   */
+  readonly debug?: { readonly parameters?: boolean };
 }
 
 export function nodeUrl(node: NodeConfig): string {

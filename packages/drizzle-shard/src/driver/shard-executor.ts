@@ -3,6 +3,7 @@ import type { ShardResults, StatementExecutor } from '../drizzle/routed-query.ts
 import type { RoutingValue } from '../drizzle/sql-tokens.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { DrizzleShardError, rootMessage } from '../errors.ts';
+import { redactError, redactServerMessage } from '../redact-error.ts';
 import type { ResolvedTwoPhaseOptions } from '../reference/two-phase-options.ts';
 import { type TwoPhaseWork, twoPhaseWrite } from '../reference/two-phase-write.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
@@ -32,6 +33,7 @@ export class ShardExecutor implements StatementExecutor {
     private readonly twoPhase: ResolvedTwoPhaseOptions,
     /** Rejects once two shards turned out to be one server (checked until every shard answered). */
     readonly verified: () => Promise<void>,
+    readonly showParameters = false,
   ) {}
 
   private all(): number[] {
@@ -85,7 +87,7 @@ export class ShardExecutor implements StatementExecutor {
         try {
           values[i] = await run(shard);
         } catch (error) {
-          failed.push({ shard, error });
+          failed.push({ shard, error: redactError(error, this.showParameters) });
         }
       }
     };
@@ -96,7 +98,7 @@ export class ShardExecutor implements StatementExecutor {
       const first = failed.sort((a, b) => a.shard - b.shard)[0]!;
       throw new DrizzleShardError(
         'FANOUT_SHARD_FAILED',
-        `Shard ${first.shard} failed during a query on ${shards.length} shard(s): ${rootMessage(first.error)}. ` +
+        `Shard ${first.shard} failed during a query on ${shards.length} shard(s): ${redactServerMessage(rootMessage(first.error))}. ` +
           "Use db.allShards({ onShardError: 'partial' }) to get the other shards' rows flagged as partial.",
         { shards: failed.map((f) => f.shard) },
         { cause: first.error },

@@ -188,6 +188,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       options ?? config.fanout ?? {},
       twoPhase,
       verify,
+      config.debug?.parameters === true,
     );
     return routeCount(
       new PostgresJsDatabase(

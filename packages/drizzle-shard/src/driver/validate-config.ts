@@ -62,8 +62,7 @@ function checkNode(field: string, node: unknown): string {
   }
   if (isObject(node)) checkPool(`${field}.options`, node.options);
   const host = parsed.hostname.toLowerCase();
-  const database =
-    decodeURIComponent(parsed.pathname.slice(1)) || decodeURIComponent(parsed.username) || 'postgres';
+  const database = parsed.pathname.slice(1) || parsed.username || 'postgres';
   return `${host}:${parsed.port || '5432'}/${database}`;
 }
 

@@ -3,6 +3,7 @@ import { PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import { withFanoutInfo } from '../driver/fanout-info.ts';
 import { mergeRows } from '../driver/merge-results.ts';
 import { DrizzleShardError } from '../errors.ts';
+import { redactError } from '../redact-error.ts';
 import type { TwoPhaseWork } from '../reference/two-phase-write.ts';
 import { mapResultRow } from './internals.ts';
 import type { NodeSession, PreparedArgs } from './node-session.ts';
@@ -18,6 +19,8 @@ export interface StatementExecutor {
   sessionFor(shard: number, plan: StatementPlan | undefined): NodeSession<Record<string, unknown>, never>;
   /** Runs `run` on each shard with the fan-out concurrency limit and failure policy. */
   onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>>;
+  /** Keep parameter values in errors (the db's `debug.parameters`); default false. */
+  readonly showParameters: boolean;
   /** Resolves when the shards are known to be distinct servers; rejects with `CONFIG_INVALID` otherwise. */
   verified(): Promise<void>;
   /** Applies a write on several shards atomically (two-phase commit); each shard's result, in order. */
@@ -49,6 +52,15 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
   }
 
   async execute(placeholderValues: Record<string, unknown> = {}): Promise<T['execute']> {
+    try {
+      return await this.run(placeholderValues);
+    } catch (error) {
+      // Parameter values (row data, keys) stay out of messages, causes and inspected errors.
+      throw redactError(error, this.executor.showParameters);
+    }
+  }
+
+  private async run(placeholderValues: Record<string, unknown>): Promise<T['execute']> {
     const { plan, executor } = this;
     const shards = executor.targets(plan, placeholderValues);
     await executor.verified();

@@ -5,6 +5,7 @@ import { withDeadline } from '../driver/deadline.ts';
 import type { ShardNode } from '../driver/shard-node.ts';
 import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
 import { DrizzleShardError, errorCode, rootMessage } from '../errors.ts';
+import { redactServerMessage } from '../redact-error.ts';
 import { ensureDecisionTable } from './decision-table.ts';
 import { DECISION_TABLE, GID_PREFIX, MAP_EPOCH_SETTING } from './two-phase-names.ts';
 
@@ -160,7 +161,7 @@ function failure(
         : 'has an unknown outcome until shard 0 answers; the background resolver then commits or rolls it back everywhere';
   return new DrizzleShardError(
     'TWO_PHASE_COMMIT_FAILED',
-    `${work.what} on shards ${work.shards.join(', ')} failed on shard ${shard ?? '?'} and ${what}: ${rootMessage(error)}`,
+    `${work.what} on shards ${work.shards.join(', ')} failed on shard ${shard ?? '?'} and ${what}: ${redactServerMessage(rootMessage(error))}`,
     { gid, outcome, shard, sqlState: errorCode(error) },
     { cause: error },
   );

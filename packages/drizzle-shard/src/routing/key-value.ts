@@ -59,12 +59,9 @@ function withoutExcessSpaces(value: string, maxChars: number): string {
 }
 
 function invalid(value: unknown, expected: string, where: string): DrizzleShardError {
-  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : String(value);
-  return new DrizzleShardError(
-    'SHARD_KEY_INVALID',
-    `The ${where} must be ${expected}; got ${typeof value} ${shown}.`,
-    {
-      expected,
-    },
-  );
+  // The value itself is not shown: keys are often personal data (emails, user ids).
+  const shown = typeof value === 'string' ? `a string of ${value.length} characters` : typeof value;
+  return new DrizzleShardError('SHARD_KEY_INVALID', `The ${where} must be ${expected}; got ${shown}.`, {
+    expected,
+  });
 }
