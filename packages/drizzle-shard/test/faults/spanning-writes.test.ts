@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDrizzleShardError, shardedDrizzle } from '../../src/index.ts';
 import { type Fleet, startFleet } from '../support/fleet.ts';
 import { schema, users } from '../support/schema.ts';
+import { countError, faultCounts, reportFaults, settle } from './fault-counts.ts';
 
 // A write whose rows live on several shards commits on all of them or on none, whatever the
 // fan-out policy says; the partial policy only ever applies to explicit allShards() reads.
@@ -24,11 +25,13 @@ describe('writes spanning shards are all-or-nothing', () => {
         `select count(*)::int as n from users where id = any('{${ids.join(',')}}') and name <> 'old'`,
       )
     )[0]!.n;
+  const faults = faultCounts();
   const expectTyped = async (work: () => Promise<unknown>, code: string) => {
-    const error = await work().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const settled = await settle(faults, work(), 20_000);
+    if ('value' in settled) faults.wrong++;
+    const error = 'error' in settled ? settled.error : undefined;
+    if (error !== undefined) countError(faults, error);
+    if (isDrizzleShardError(error, code as never)) faults.correct++;
     expect(isDrizzleShardError(error), String(error)).toBe(true);
     expect((error as { code: string }).code).toBe(code);
     return error as { details: Record<string, unknown>; message: string };
@@ -92,6 +95,7 @@ describe('writes spanning shards are all-or-nothing', () => {
       expect(partial).toEqual([{ n: a.length }]);
     } finally {
       await fleet.cluster.start(fleet.cluster.shards[1]!.primary);
+      reportFaults('writes and reads spanning shards with shard 1 down', faults);
     }
     await fleet.db.insert(users).values(b.map(row));
     await fleet.db.update(users).set({ name: 'new' }).where(inArray(users.id, all));
