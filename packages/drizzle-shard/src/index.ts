@@ -49,6 +49,7 @@ export {
   type ShardKeyKind,
   type ShardKeyOf,
   type ShardKeyOfTable,
+  type ShardKeyType,
   sharded,
   shardingOf,
   type TableShardingMeta,

@@ -3,6 +3,7 @@ import type { Cache } from 'drizzle-orm/cache/core';
 import type { Logger } from 'drizzle-orm/logger';
 import type { Options, PostgresType } from 'postgres';
 import type { ConsistencyOptions, TokenOptions } from '../consistency/options.ts';
+import type { TwoPhaseOptions } from '../reference/two-phase-options.ts';
 import type { ReplicaOptions } from '../replicas/options.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
 
@@ -56,8 +57,15 @@ export interface ShardedDrizzleConfig<TSchema extends Record<string, unknown>> {
   readonly consistency?: ConsistencyOptions;
   /** Keys that sign consistency tokens (needed for `session.token()`). */
   readonly tokens?: TokenOptions;
+  /** Deadlines of two-phase writes and the background resolver of orphaned ones. */
+  readonly twoPhase?: TwoPhaseOptions;
   /** Check the sharding rules of the schema at start-up. Default true. */
   readonly validateSchema?: boolean;
+  /**
+   * `parameters: true` keeps parameter values (row data, keys) in errors' causes, for debugging.
+   * Default: messages, causes and inspected errors carry the SQL text only.
+   */
+  readonly debug?: { readonly parameters?: boolean };
 }
 
 export function nodeUrl(node: NodeConfig): string {

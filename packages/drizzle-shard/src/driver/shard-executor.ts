@@ -1,10 +1,11 @@
-import type { Query } from 'drizzle-orm';
-import type { NodeSession, PreparedArgs } from '../drizzle/node-session.ts';
+import type { NodeSession } from '../drizzle/node-session.ts';
 import type { ShardResults, StatementExecutor } from '../drizzle/routed-query.ts';
 import type { RoutingValue } from '../drizzle/sql-tokens.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
-import { DrizzleShardError } from '../errors.ts';
-import { twoPhaseWrite } from '../reference/two-phase-write.ts';
+import { DrizzleShardError, rootMessage } from '../errors.ts';
+import { redactError, redactServerMessage } from '../redact-error.ts';
+import type { ResolvedTwoPhaseOptions } from '../reference/two-phase-options.ts';
+import { type TwoPhaseWork, twoPhaseWrite } from '../reference/two-phase-write.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
 import type { FanoutOptions } from './config.ts';
 import type { ShardNode } from './shard-node.ts';
@@ -28,7 +29,11 @@ export class ShardExecutor implements StatementExecutor {
     readonly mode: 'router' | 'fanout',
     private readonly shardMap: ShardMap,
     private readonly nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
-    private readonly options: FanoutOptions = {},
+    private readonly options: FanoutOptions,
+    private readonly twoPhase: ResolvedTwoPhaseOptions,
+    /** Rejects once two shards turned out to be one server (checked until every shard answered). */
+    readonly verified: () => Promise<void>,
+    readonly showParameters = false,
   ) {}
 
   private all(): number[] {
@@ -47,7 +52,7 @@ export class ShardExecutor implements StatementExecutor {
     switch (route.kind) {
       case 'keys': {
         const shards = new Set(
-          route.values.map((v) => this.shardMap.shardOf(resolve(v, placeholders), route.keyKind)),
+          route.values.map((v) => this.shardMap.shardOf(resolve(v, placeholders), route.keyType)),
         );
         return [...shards].sort((a, b) => a - b);
       }
@@ -82,16 +87,18 @@ export class ShardExecutor implements StatementExecutor {
         try {
           values[i] = await run(shard);
         } catch (error) {
-          failed.push({ shard, error });
+          failed.push({ shard, error: redactError(error, this.showParameters) });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, shards.length) }, worker));
-    if (failed.length > 0 && (this.options.onShardError ?? 'fail') === 'fail') {
+    // The partial policy is for explicit db.allShards() reads; routed statements need every shard.
+    const policy = this.mode === 'fanout' ? (this.options.onShardError ?? 'fail') : 'fail';
+    if (failed.length > 0 && policy === 'fail') {
       const first = failed.sort((a, b) => a.shard - b.shard)[0]!;
       throw new DrizzleShardError(
         'FANOUT_SHARD_FAILED',
-        `Shard ${first.shard} failed during a query on ${shards.length} shard(s): ${(first.error as Error)?.message ?? String(first.error)}. ` +
+        `Shard ${first.shard} failed during a query on ${shards.length} shard(s): ${redactServerMessage(rootMessage(first.error))}. ` +
           "Use db.allShards({ onShardError: 'partial' }) to get the other shards' rows flagged as partial.",
         { shards: failed.map((f) => f.shard) },
         { cause: first.error },
@@ -100,14 +107,15 @@ export class ShardExecutor implements StatementExecutor {
     return { values: values.filter((_, i) => !failed.some((f) => f.shard === shards[i])) as T[], failed };
   }
 
-  async writeEverywhere(
-    query: Query,
-    args: PreparedArgs,
-    placeholders: Record<string, unknown>,
-  ): Promise<unknown> {
-    const tracking = this.nodes.map((n) => n.session.routing).filter((r) => r?.tracksWrites());
-    const result = await twoPhaseWrite(this.nodes, this.shardMap.toJSON().epoch, query, args, placeholders);
+  async writeAcross(work: TwoPhaseWork): Promise<unknown[]> {
+    const tracking = work.shards.map((s) => this.nodes[s]!.session.routing).filter((r) => r?.tracksWrites());
+    const results = await twoPhaseWrite(
+      this.nodes,
+      this.shardMap.toJSON().epoch,
+      work,
+      this.twoPhase.stepTimeoutMs,
+    );
     await Promise.all(tracking.map((routing) => routing!.afterWrite()));
-    return result;
+    return results;
   }
 }

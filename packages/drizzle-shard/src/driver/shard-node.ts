@@ -1,9 +1,10 @@
 import { DefaultLogger, type Logger } from 'drizzle-orm/logger';
 import { drizzle, PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import postgres, { type Sql } from 'postgres';
+import postgres, { type Notice, type Sql } from 'postgres';
 import { NodeSession } from '../drizzle/node-session.ts';
 import { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
+import { DrizzleShardError } from '../errors.ts';
 import type { ReplicaEvents } from '../replicas/events.ts';
 import type { ResolvedReplicaOptions } from '../replicas/options.ts';
 import type { ReplicaNode } from '../replicas/replica-node.ts';
@@ -40,6 +41,22 @@ export function loggerOf(option: boolean | Logger | undefined): Logger | undefin
  */
 const REPLICA_POOL_DEFAULTS = { backoff: () => 0.1, connect_timeout: 5, fetch_types: false };
 
+/**
+ * postgres.js parses the URL again its own way (several hosts, percent-decoding) and its errors
+ * (URIError, `new URL`'s TypeError with the whole URL in `input`) would carry the password.
+ */
+function connect(field: string, open: () => Sql): Sql {
+  try {
+    return open();
+  } catch {
+    throw new DrizzleShardError(
+      'CONFIG_INVALID',
+      `shardedDrizzle: \`${field}\` is not a URL postgres.js can read (its text is not shown: it may hold a password).`,
+      { field },
+    );
+  }
+}
+
 interface OpenedNode {
   readonly client: Sql;
   readonly session: Session;
@@ -54,17 +71,23 @@ function openNode<TSchema extends Record<string, unknown>>(
   shard: number,
   guard: (plan: StatementPlan | undefined, inTransaction: boolean) => void,
   role: 'primary' | 'replica',
+  onnotice: (notice: Notice) => void,
+  field: string,
 ): OpenedNode {
   const settings = typeof node === 'string' ? { url: node } : node;
   const pgbouncer = settings.pgbouncer ?? false;
-  const client = postgres(settings.url, {
-    // A replica that went away must fail fast so its reads move on: postgres.js otherwise
-    // waits up to 20 s (growing backoff) before reconnecting, holding the queued reads.
-    ...(role === 'replica' ? REPLICA_POOL_DEFAULTS : {}),
-    ...config.pool,
-    ...settings.options,
-    ...(pgbouncer ? { prepare: false } : {}),
-  });
+  const client = connect(field, () =>
+    postgres(settings.url, {
+      // postgres.js prints notices to stdout by default; they go to db.events ('notice') instead.
+      onnotice,
+      // A replica that went away must fail fast so its reads move on: postgres.js otherwise
+      // waits up to 20 s (growing backoff) before reconnecting, holding the queued reads.
+      ...(role === 'replica' ? REPLICA_POOL_DEFAULTS : {}),
+      ...config.pool,
+      ...settings.options,
+      ...(pgbouncer ? { prepare: false } : {}),
+    }),
+  );
   // drizzle() installs its type parsers on the client and extracts the relational schema.
   const plain = drizzle(client, { schema: config.schema, casing: config.casing });
   const schemaConfig = (
@@ -100,9 +123,35 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
   events: ReplicaEvents,
 ): ShardNode<TSchema> {
   const dialect = new RoutingDialect('bound', shardMap, { casing: config.casing });
-  const primary = openNode(shardConfig.primary, config, dialect, shard, guard, 'primary');
+  const noticesOf = (name: string) => (notice: Notice) =>
+    events.emit('notice', {
+      shard,
+      node: name,
+      severity: String(notice.severity ?? ''),
+      code: String(notice.code ?? ''),
+      message: String(notice.message ?? ''),
+    });
+  const primary = openNode(
+    shardConfig.primary,
+    config,
+    dialect,
+    shard,
+    guard,
+    'primary',
+    noticesOf(`shard${shard}/primary`),
+    `shards[${shard}].primary`,
+  );
   const replicaNodes: ReplicaNode[] = (shardConfig.replicas ?? []).map((node, r) => {
-    const opened = openNode(node, config, dialect, shard, guard, 'replica');
+    const opened = openNode(
+      node,
+      config,
+      dialect,
+      shard,
+      guard,
+      'replica',
+      noticesOf(`shard${shard}/replica${r + 1}`),
+      `shards[${shard}].replicas[${r}]`,
+    );
     return {
       name: `shard${shard}/replica${r + 1}`,
       client: opened.client,

@@ -10,22 +10,31 @@ import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { CrossShardTransactionError, DrizzleShardError } from '../errors.ts';
 import { shardIdSqlFor, shardOfId } from '../ids/id-routing.ts';
 import { SHARD_ID_DDL } from '../ids/shard-id.ts';
-import { type RecoveryReport, recoverPreparedTransactions } from '../reference/recover.ts';
+import {
+  type RecoveryOptions,
+  type RecoveryReport,
+  recoverPreparedTransactions,
+} from '../reference/recover.ts';
+import { startTwoPhaseResolver } from '../reference/resolver.ts';
+import { resolveTwoPhaseOptions } from '../reference/two-phase-options.ts';
 import { createReplicaEvents, type ReplicaEvents } from '../replicas/events.ts';
 import { readPrimaryPosition } from '../replicas/lag-monitor.ts';
 import { resolveReplicaOptions } from '../replicas/options.ts';
 import type { ShardReplicaStatus } from '../replicas/replica-node.ts';
 import { ShardMap } from '../routing/shard-map.ts';
 import {
-  type ShardKeyKind,
   type ShardKeyOf,
   type ShardKeyOfTable,
+  type ShardKeyType,
   shardedMetaOf,
 } from '../schema/annotations.ts';
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
 import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
+import { fanoutInfo } from './fanout-info.ts';
+import { serverIdentityCheck } from './server-identity.ts';
 import { ShardExecutor } from './shard-executor.ts';
 import { openShardNode, type ShardNode } from './shard-node.ts';
+import { checkFanout, validateConfig } from './validate-config.ts';
 
 /** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
 export type ShardedDatabase<TSchema extends Record<string, unknown>> = PostgresJsDatabase<TSchema> &
@@ -60,21 +69,29 @@ export interface ShardAccess<TSchema extends Record<string, unknown>> {
   readonly events: ReplicaEvents;
   /** Per shard with replicas: health, lag, and reads served per node. */
   replicaStatus(): ShardReplicaStatus[];
-  /** Resolves once every replica has been health-checked (reads before that use primaries). */
+  /**
+   * Resolves once every replica has been health-checked (reads before that use primaries);
+   * rejects with `CONFIG_INVALID` when two shards turn out to be one server.
+   */
   ready(): Promise<void>;
-  /** Finishes reference-table writes left prepared by a crashed process. */
-  recoverPreparedTransactions(options?: { olderThanMs?: number }): Promise<RecoveryReport>;
+  /**
+   * Finishes two-phase writes left prepared by a crashed or timed-out writer now (the db's
+   * background resolver also does, every `twoPhase.recoverEveryMs`).
+   */
+  recoverPreparedTransactions(options?: RecoveryOptions): Promise<RecoveryReport>;
   /** Closes every pool. */
   close(options?: { timeout?: number }): Promise<void>;
 }
 
-function schemaKeyKind(schema: Record<string, unknown>): ShardKeyKind | undefined {
-  const kinds = new Set(
-    tablesOf(schema)
-      .map((t) => shardedMetaOf(t)?.keyKind)
-      .filter((k) => k !== undefined),
+/** The key type every sharded table of the schema shares (`char(5)` and `text` keys do not share one). */
+function schemaKeyType(schema: Record<string, unknown>): ShardKeyType | undefined {
+  const types = new Map(
+    tablesOf(schema).flatMap((t) => {
+      const type = shardedMetaOf(t)?.keyType;
+      return type ? [[JSON.stringify(type), type] as const] : [];
+    }),
   );
-  return kinds.size === 1 ? [...kinds][0] : undefined;
+  return types.size === 1 ? [...types.values()][0] : undefined;
 }
 
 /** Refuses, inside a shard-bound db, statements whose key lives on another shard. */
@@ -91,7 +108,7 @@ function guardFor(index: number, shardMap: ShardMap) {
     if (route.kind === 'unroutable' && route.error.code === 'SHARD_KEY_UPDATE') throw route.error;
     const shards =
       route.kind === 'keys'
-        ? route.values.flatMap((v) => ('value' in v ? [shardMap.shardOf(v.value, route.keyKind)] : []))
+        ? route.values.flatMap((v) => ('value' in v ? [shardMap.shardOf(v.value, route.keyType)] : []))
         : route.kind === 'split'
           ? [...route.queries.keys()]
           : [];
@@ -122,8 +139,7 @@ function guardFor(index: number, shardMap: ShardMap) {
 export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   config: ShardedDrizzleConfig<TSchema>,
 ): ShardedDatabase<TSchema> {
-  if (!config.shards?.length)
-    throw new DrizzleShardError('CONFIG_INVALID', 'shardedDrizzle: `shards` must list at least one shard.');
+  validateConfig(config);
   if (config.validateSchema !== false) assertSchemaRules(config.schema);
   const shardMap = config.shardMap ?? ShardMap.hash({ shards: config.shards.length });
   if (shardMap.shardCount !== config.shards.length) {
@@ -135,6 +151,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   const replicaOptions = resolveReplicaOptions(config.replication);
   const consistency = resolveConsistency(config.consistency);
   checkTokenOptions(config.tokens, replicaOptions.maxLagMs);
+  const twoPhase = resolveTwoPhaseOptions(config.twoPhase);
   const events = createReplicaEvents();
   const nodes = config.shards.map((shard, index) =>
     openShardNode(shard, index, config, shardMap, guardFor(index, shardMap), replicaOptions, events),
@@ -156,15 +173,22 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     }
   )._;
   const schemaConfig = relational.schema ? relational : undefined;
-  const keyKind = schemaKeyKind(config.schema);
+  const keyType = schemaKeyType(config.schema);
 
+  const verify = serverIdentityCheck(
+    nodes.map((n) => n.client),
+    twoPhase.stepTimeoutMs,
+  );
   const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
     const dialect = new RoutingDialect(mode, shardMap, { casing: config.casing });
     const executor = new ShardExecutor(
       mode,
       shardMap,
       nodes as ShardNode<Record<string, unknown>>[],
-      options ?? config.fanout,
+      options ?? config.fanout ?? {},
+      twoPhase,
+      verify,
+      config.debug?.parameters === true,
     );
     return routeCount(
       new PostgresJsDatabase(
@@ -179,6 +203,11 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     );
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
+  const resolver = startTwoPhaseResolver(
+    nodes.map((n) => n.client),
+    twoPhase,
+    events,
+  );
   const defaultFanout = routedDb('fanout');
 
   const shardAt = (index: number) => {
@@ -188,13 +217,13 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     return node.db as PostgresJsDatabase<TSchema>;
   };
   const schemaKind = () => {
-    if (!keyKind) {
+    if (!keyType) {
       throw new DrizzleShardError(
         'CONFIG_INVALID',
         'The schema has sharded tables with different key types (or none); use db.shardFor(table, key).',
       );
     }
-    return keyKind;
+    return keyType;
   };
   const access: ShardAccess<TSchema> = {
     shard: (key) => shardAt(shardMap.shardOf(key, schemaKind())),
@@ -210,24 +239,30 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
           'CONFIG_INVALID',
           'shardFor(table, key) needs a table marked with sharded().',
         );
-      return shardAt(shardMap.shardOf(key, meta.keyKind));
+      return shardAt(shardMap.shardOf(key, meta.keyType));
     },
     shardAt,
-    allShards: (options) => (options ? routedDb('fanout', { ...config.fanout, ...options }) : defaultFanout),
+    allShards: (options) => {
+      if (!options) return defaultFanout;
+      checkFanout('allShards(options)', options);
+      return routedDb('fanout', { ...config.fanout, ...options });
+    },
     shardMap,
     shardCount: nodes.length,
     startSession: (options) => new ConsistencySession(sessions, options),
     events,
     replicaStatus: () => nodes.flatMap((n) => (n.replicas ? [n.replicas.status()] : [])),
     ready: async () => {
+      await verify();
       await Promise.all(nodes.map((n) => n.replicas?.ready));
     },
     recoverPreparedTransactions: (options) =>
       recoverPreparedTransactions(
         nodes.map((n) => n.client),
-        options,
+        { stepTimeoutMs: twoPhase.stepTimeoutMs, ...options },
       ),
     close: async (options) => {
+      await resolver.stop();
       await Promise.all(nodes.map((n) => n.replicas?.monitor.stop()));
       await Promise.all(
         nodes.flatMap((n) => n.clients.map((c) => c.end({ timeout: options?.timeout ?? 5 }))),
@@ -247,11 +282,21 @@ function routeCount<TSchema extends Record<string, unknown>>(
   db: PostgresJsDatabase<TSchema>,
 ): PostgresJsDatabase<TSchema> {
   (db as { $count: unknown }).$count = async (source: PgTable, filters?: SQL) => {
-    const [row] = await db
+    const rows = await db
       .select({ n: count() })
       .from(source as never)
       .where(filters);
-    return Number((row as { n: unknown } | undefined)?.n ?? 0);
+    const missing = fanoutInfo(rows);
+    if (missing?.partial) {
+      throw new DrizzleShardError(
+        'FANOUT_SHARD_FAILED',
+        `$count missed shard(s) ${missing.failedShards.join(', ')}: a number without them would be silently wrong. ` +
+          "For a flagged partial count use db.allShards({ onShardError: 'partial' }).select({ n: count() }) and fanoutInfo().",
+        { shards: missing.failedShards },
+        { cause: missing.errors[0] },
+      );
+    }
+    return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
   };
   return db;
 }

@@ -76,7 +76,7 @@ function keysRoute(table: unknown, meta: ShardedTableMeta, values: readonly Rout
     kind: 'keys',
     table: nameOf(table),
     keyColumn: meta.keyColumn.name,
-    keyKind: meta.keyKind,
+    keyType: meta.keyType,
     values,
   };
 }
@@ -132,7 +132,7 @@ export function routeInsert(
         error: new MissingShardKeyError(table, meta.keyColumn.name, 'a row has no literal key value'),
       };
   }
-  const shards = values.map((v) => shardMap.shardOf((v as { value: unknown }).value, meta.keyKind));
+  const shards = values.map((v) => shardMap.shardOf((v as { value: unknown }).value, meta.keyType));
   const distinct = new Set(shards);
   if (distinct.size <= 1) return keysRoute(config.table, meta, values.slice(0, 1));
   const queries = new Map<number, Query>();

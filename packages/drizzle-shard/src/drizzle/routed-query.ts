@@ -3,6 +3,8 @@ import { PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import { withFanoutInfo } from '../driver/fanout-info.ts';
 import { mergeRows } from '../driver/merge-results.ts';
 import { DrizzleShardError } from '../errors.ts';
+import { redactError } from '../redact-error.ts';
+import type { TwoPhaseWork } from '../reference/two-phase-write.ts';
 import { mapResultRow } from './internals.ts';
 import type { NodeSession, PreparedArgs } from './node-session.ts';
 import type { SelectMergePlan } from './select-merge-plan.ts';
@@ -17,8 +19,12 @@ export interface StatementExecutor {
   sessionFor(shard: number, plan: StatementPlan | undefined): NodeSession<Record<string, unknown>, never>;
   /** Runs `run` on each shard with the fan-out concurrency limit and failure policy. */
   onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>>;
-  /** Applies a reference-table write on every shard atomically (two-phase commit). */
-  writeEverywhere(query: Query, args: PreparedArgs, placeholders: Record<string, unknown>): Promise<unknown>;
+  /** Keep parameter values in errors (the db's `debug.parameters`); default false. */
+  readonly showParameters: boolean;
+  /** Resolves when the shards are known to be distinct servers; rejects with `CONFIG_INVALID` otherwise. */
+  verified(): Promise<void>;
+  /** Applies a write on several shards atomically (two-phase commit); each shard's result, in order. */
+  writeAcross(work: TwoPhaseWork): Promise<unknown[]>;
 }
 
 /** Per-shard outcomes: values of the shards that answered, and (under the `partial` policy) the failures. */
@@ -46,10 +52,36 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
   }
 
   async execute(placeholderValues: Record<string, unknown> = {}): Promise<T['execute']> {
+    try {
+      return await this.run(placeholderValues);
+    } catch (error) {
+      // Parameter values (row data, keys) stay out of messages, causes and inspected errors.
+      throw redactError(error, this.executor.showParameters);
+    }
+  }
+
+  private async run(placeholderValues: Record<string, unknown>): Promise<T['execute']> {
     const { plan, executor } = this;
     const shards = executor.targets(plan, placeholderValues);
+    await executor.verified();
+    const write = {
+      args: this.args,
+      placeholders: placeholderValues,
+      queryFor: (shard: number) =>
+        (plan?.route.kind === 'split' && plan.route.queries.get(shard)) || this.compiled,
+    };
     if (plan?.route.kind === 'reference-write') {
-      return executor.writeEverywhere(this.compiled, this.args, placeholderValues) as Promise<T['execute']>;
+      const [first] = await executor.writeAcross({ ...write, shards, what: 'A reference-table write' });
+      return first as T['execute'];
+    }
+    if (plan && isWrite(plan) && (shards.length > 1 || plan.route.kind === 'split')) {
+      // All-or-nothing: a write whose rows live on several shards commits on all of them or none.
+      const results = await executor.writeAcross({
+        ...write,
+        shards,
+        what: `A ${plan.statement} spanning shards`,
+      });
+      return concatResults(results) as T['execute'];
     }
     const merge = plan?.merge;
     if (
@@ -106,6 +138,10 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
   isResponseInArrayMode(): boolean {
     return this.args.arrayMode;
   }
+}
+
+function isWrite(plan: StatementPlan): boolean {
+  return plan.statement === 'insert' || plan.statement === 'update' || plan.statement === 'delete';
 }
 
 /** Results of the same statement on several shards as one: rows concatenated, counts summed. */

@@ -1,6 +1,6 @@
 import type { Query } from 'drizzle-orm';
 import type { DrizzleShardError } from '../errors.ts';
-import type { ShardKeyKind } from '../schema/annotations.ts';
+import type { ShardKeyType } from '../schema/annotations.ts';
 import type { SelectMergePlan } from './select-merge-plan.ts';
 import type { RoutingValue } from './sql-tokens.ts';
 
@@ -11,7 +11,7 @@ export type Route =
       readonly kind: 'keys';
       readonly table: string;
       readonly keyColumn: string;
-      readonly keyKind: ShardKeyKind;
+      readonly keyType: ShardKeyType;
       readonly values: readonly RoutingValue[];
     }
   /** A multi-row insert already split: one query per shard. */

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { DrizzleShardError } from '../errors.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
-import type { ShardKeyKind } from '../schema/annotations.ts';
+import type { ShardKeyKind, ShardKeyType } from '../schema/annotations.ts';
 import { decodeShardId, SHARD_ID_MAX_BUCKETS } from './shard-id.ts';
 
 function assertIdCapable(map: ShardMap): void {
@@ -15,7 +15,7 @@ function assertIdCapable(map: ShardMap): void {
 }
 
 /** SQL making a new id in the bucket of `key`, to use as an insert value on the key's shard. */
-export function shardIdSqlFor(map: ShardMap, key: unknown, kind: ShardKeyKind): SQL<bigint> {
+export function shardIdSqlFor(map: ShardMap, key: unknown, kind: ShardKeyKind | ShardKeyType): SQL<bigint> {
   assertIdCapable(map);
   return sql<bigint>`drizzle_shard_id(${sql.raw(String(map.bucketOf(key, kind)))})`;
 }

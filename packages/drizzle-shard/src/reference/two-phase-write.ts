@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Query } from 'drizzle-orm';
-import type { ReservedSql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
+import { withDeadline } from '../driver/deadline.ts';
 import type { ShardNode } from '../driver/shard-node.ts';
 import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
 import { DrizzleShardError, errorCode, rootMessage } from '../errors.ts';
+import { redactServerMessage } from '../redact-error.ts';
+import { ensureDecisionTable } from './decision-table.ts';
 import { DECISION_TABLE, GID_PREFIX, MAP_EPOCH_SETTING } from './two-phase-names.ts';
 
 /** Test hooks for crash tests: after every shard prepared; after shard 0 (the decision) committed. */
@@ -12,82 +15,154 @@ export const twoPhaseHooks: {
   afterDecision?: (gid: string) => Promise<void>;
 } = {};
 
+/** One statement to apply atomically on several shards. */
+export interface TwoPhaseWork {
+  /** Shards the statement runs on. */
+  readonly shards: readonly number[];
+  /** The statement for a shard (a split insert has its own rows on each). */
+  readonly queryFor: (shard: number) => Query;
+  readonly args: PreparedArgs;
+  readonly placeholders: Record<string, unknown>;
+  /** What the error message calls the write, e.g. `a reference-table write`. */
+  readonly what: string;
+}
+
+/** How a failed two-phase write ended, in `details.outcome` of its `TWO_PHASE_COMMIT_FAILED`. */
+export type TwoPhaseOutcome =
+  /** Nothing was applied on any shard. */
+  | 'rolled-back'
+  /** The decision committed; shards that did not confirm commit when the resolver reaches them. */
+  | 'committed-pending'
+  /** The decision's COMMIT PREPARED got no answer; the resolver decides once shard 0 answers. */
+  | 'unknown';
+
 /**
- * Writes a reference table on every shard atomically: each shard runs the statement and
- * `PREPARE TRANSACTION`; shard 0 also records the commit decision in its prepared
- * transaction, so recovery after a crash can tell commit from abort (presumed abort).
- * Returns shard 0's result (the rows are the same everywhere). Each transaction carries the
- * writer's map epoch (MAP_EPOCH_SETTING), so a shard a reshard fenced can refuse a stale writer.
+ * Applies a write on several shards atomically: each shard runs its statement and `PREPARE
+ * TRANSACTION`; shard 0 (always a participant) prepares last, with the commit decision in
+ * its transaction, so recovery can tell commit from abort (presumed abort). Every step has a
+ * deadline (`stepTimeoutMs`); a shard that dies or stalls gives `TWO_PHASE_COMMIT_FAILED`
+ * whose `details.outcome` says what happened. Returns each shard's result, in `shards` order.
+ * Each transaction carries the writer's map epoch (MAP_EPOCH_SETTING), so a shard a reshard
+ * fenced can refuse a stale writer.
  */
 export async function twoPhaseWrite(
   nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
   mapEpoch: number,
-  query: Query,
-  args: PreparedArgs,
-  placeholders: Record<string, unknown>,
-): Promise<unknown> {
+  work: TwoPhaseWork,
+  stepTimeoutMs: number,
+): Promise<unknown[]> {
   const gid = `${GID_PREFIX}${randomUUID()}`;
-  const reserved: ReservedSql[] = [];
-  const prepared: ReservedSql[] = [];
-  try {
-    for (const node of nodes) reserved.push(await node.client.reserve());
-    if (!decisionTableOn.has(nodes[0]!.client)) {
-      await ensureDecisionTable(reserved[0]!);
-      decisionTableOn.add(nodes[0]!.client);
-    }
-    const results = await Promise.all(
-      reserved.map(async (conn, shard) => {
-        await conn.unsafe(`begin; set local ${MAP_EPOCH_SETTING} = ${Math.trunc(mapEpoch)}`).simple();
-        // inTransaction: no statement caching inside the transaction, as in NodeSession.transaction.
-        const session = new NodeSession(
-          conn as never,
-          nodes[shard]!.session.routingDialect,
-          undefined,
-          { ...nodes[shard]!.session.nodeOptions, guard: undefined },
-          true,
-        );
-        const result = await session.prepareChecked(query, args).execute(placeholders);
-        if (shard === 0) await conn.unsafe(`insert into ${DECISION_TABLE} (gid) values ($1)`, [gid]);
-        await conn.unsafe(`prepare transaction '${gid}'`);
-        prepared.push(conn);
-        return result;
-      }),
-    );
-    await twoPhaseHooks.afterPrepare?.(gid);
-    // Shard 0 first: once its COMMIT PREPARED lands, the decision is durable and recovery commits the rest.
-    await reserved[0]!.unsafe(`commit prepared '${gid}'`);
-    await twoPhaseHooks.afterDecision?.(gid);
-    await Promise.all(reserved.slice(1).map((conn) => conn.unsafe(`commit prepared '${gid}'`)));
-    return results[0];
-  } catch (error) {
+  const home = nodes[0]!;
+  const others = work.shards.filter((s) => s !== 0);
+  const results = new Map<number, unknown>();
+  const prepared: number[] = [];
+  const fail = (error: unknown, outcome: TwoPhaseOutcome, shard: number | undefined) =>
+    failure(work, gid, error, outcome, shard);
+
+  const prepare = async (shard: number, decide: boolean) => {
+    const node = nodes[shard]!;
+    const run = node.client.begin(async (tx) => {
+      await tx.unsafe(`set local ${MAP_EPOCH_SETTING} = ${Math.trunc(mapEpoch)}`);
+      if (work.shards.includes(shard)) results.set(shard, await statementOn(node, shard, tx, work));
+      if (decide) await tx.unsafe(`insert into ${DECISION_TABLE} (gid) values ($1)`, [gid]);
+      await tx.prepare(gid);
+    });
+    await withDeadline(run, stepTimeoutMs, `PREPARE on shard ${shard}`);
+    prepared.push(shard);
+  };
+  const rollback = async () => {
     await Promise.all(
-      reserved.map(async (conn) => {
-        const wasPrepared = prepared.includes(conn);
-        await conn.unsafe(wasPrepared ? `rollback prepared '${gid}'` : 'rollback').catch(() => {});
-      }),
+      prepared.map((shard) =>
+        withDeadline(
+          nodes[shard]!.client.unsafe(`rollback prepared '${gid}'`),
+          stepTimeoutMs,
+          `ROLLBACK PREPARED on shard ${shard}`,
+        ).catch(() => {}),
+      ),
     );
-    throw new DrizzleShardError(
-      'TWO_PHASE_COMMIT_FAILED',
-      `A reference-table write could not be applied on every shard and was rolled back everywhere: ${rootMessage(error)}`,
-      { gid, sqlState: errorCode(error) },
-      { cause: error },
+  };
+
+  // Phase 1: the other shards, then shard 0 with the decision row (presumed abort until it commits).
+  const firstPhase = await Promise.allSettled(others.map((shard) => prepare(shard, false)));
+  const failed = firstPhase.findIndex((r) => r.status === 'rejected');
+  if (failed !== -1) {
+    await rollback();
+    throw fail((firstPhase[failed] as PromiseRejectedResult).reason, 'rolled-back', others[failed]);
+  }
+  try {
+    await ensureDecisionTable(home.client, stepTimeoutMs);
+    await prepare(0, true);
+  } catch (error) {
+    await rollback();
+    throw fail(error, 'rolled-back', 0);
+  }
+  await twoPhaseHooks.afterPrepare?.(gid);
+  // Phase 2: shard 0 first: once its COMMIT PREPARED lands, the decision is durable.
+  try {
+    await commitOn(home.client, gid, stepTimeoutMs, 0);
+  } catch (error) {
+    throw fail(error, 'unknown', 0);
+  }
+  await twoPhaseHooks.afterDecision?.(gid);
+  const commits = await Promise.allSettled(
+    others.map((shard) => commitOn(nodes[shard]!.client, gid, stepTimeoutMs, shard)),
+  );
+  const unconfirmed = commits.findIndex((r) => r.status === 'rejected');
+  if (unconfirmed !== -1) {
+    throw fail(
+      (commits[unconfirmed] as PromiseRejectedResult).reason,
+      'committed-pending',
+      others[unconfirmed],
     );
-  } finally {
-    for (const conn of reserved) conn.release();
+  }
+  return work.shards.map((s) => results.get(s));
+}
+
+/** drizzle's own prepared query for the shard's statement, inside the shard's transaction. */
+function statementOn(
+  node: ShardNode<Record<string, unknown>>,
+  shard: number,
+  tx: TransactionSql,
+  work: TwoPhaseWork,
+): Promise<unknown> {
+  const { routingDialect, nodeOptions } = node.session;
+  // inTransaction: no statement caching inside the transaction, as in NodeSession.transaction.
+  const session = new NodeSession(
+    tx as never,
+    routingDialect,
+    undefined,
+    { ...nodeOptions, guard: undefined },
+    true,
+  );
+  return session.prepareChecked(work.queryFor(shard), work.args).execute(work.placeholders);
+}
+
+/** COMMIT PREPARED; on a shard other than 0, "does not exist" means a resolver committed it already. */
+async function commitOn(client: Sql, gid: string, ms: number, shard: number): Promise<void> {
+  try {
+    await withDeadline(client.unsafe(`commit prepared '${gid}'`), ms, `COMMIT PREPARED on shard ${shard}`);
+  } catch (error) {
+    if (shard === 0 || errorCode(error) !== '42704') throw error;
   }
 }
 
-/**
- * Shard 0 clients known to have the decision table: it is created once per client, not before
- * every write (`create table if not exists` also sends a NOTICE each time, which postgres.js
- * prints to the console unless the app set `onnotice`).
- */
-const decisionTableOn = new WeakSet<object>();
-
-async function ensureDecisionTable(conn: ReservedSql): Promise<void> {
-  const [found] = await conn.unsafe('select to_regclass($1) is not null as present', [DECISION_TABLE]);
-  if (found?.present) return;
-  await conn.unsafe(
-    `create table if not exists ${DECISION_TABLE} (gid text primary key, decided_at timestamptz not null default now())`,
+function failure(
+  work: TwoPhaseWork,
+  gid: string,
+  error: unknown,
+  outcome: TwoPhaseOutcome,
+  shard: number | undefined,
+): DrizzleShardError {
+  const what =
+    outcome === 'rolled-back'
+      ? 'was rolled back on every shard'
+      : outcome === 'committed-pending'
+        ? 'is committed; the shard that did not confirm commits it when the background resolver reaches it'
+        : 'has an unknown outcome until shard 0 answers; the background resolver then commits or rolls it back everywhere';
+  return new DrizzleShardError(
+    'TWO_PHASE_COMMIT_FAILED',
+    `${work.what} on shards ${work.shards.join(', ')} failed on shard ${shard ?? '?'} and ${what}: ${redactServerMessage(rootMessage(error))}`,
+    { gid, outcome, shard, sqlState: errorCode(error) },
+    { cause: error },
   );
 }

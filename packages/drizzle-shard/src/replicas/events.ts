@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { RecoveryReport } from '../reference/recover.ts';
 
-/** What the replica layer reports. Listen with `db.events.on(name, listener)`. */
+/** What the db reports: replicas, two-phase recovery, server notices. Listen with `db.events.on(name, listener)`. */
 export interface ReplicaEventMap {
   /** A replica stopped receiving reads: over the lag limits, failing, or not a replica of this primary. */
   'replica-ejected': [{ shard: number; replica: string; reason: string }];
@@ -12,6 +13,10 @@ export interface ReplicaEventMap {
   'read-fallback': [{ shard: number; reason: 'no-healthy-replica' | 'replica-failed' }];
   /** A consistency token was not trusted; reads of its shards go to the primary for a while. */
   'token-rejected': [{ code: string; reason: string }];
+  /** The background resolver finished two-phase writes a writer left prepared (crash, deadline). */
+  'two-phase-recovered': [RecoveryReport];
+  /** A NOTICE or WARNING a server sent (postgres.js would print it to stdout otherwise). */
+  notice: [{ shard: number; node: string; severity: string; code: string; message: string }];
 }
 
 export type ReplicaEvents = EventEmitter<ReplicaEventMap>;

@@ -1,5 +1,5 @@
 import { DrizzleShardError } from '../errors.ts';
-import type { ShardKeyKind } from '../schema/annotations.ts';
+import type { ShardKeyKind, ShardKeyType } from '../schema/annotations.ts';
 import { bucketOfHash, bucketSql, DEFAULT_BUCKET_COUNT, hashSqlFor } from './buckets.ts';
 import { type NormalisedKey, normaliseKey } from './key-value.ts';
 import { hashInt8Extended, hashTextExtended, uuidHashExtended } from './pg-hash.ts';
@@ -115,7 +115,7 @@ export class ShardMap {
   }
 
   /** The bucket of a key (hash strategy) — what a shard checks in SQL. */
-  bucketOf(key: unknown, kind: ShardKeyKind): number {
+  bucketOf(key: unknown, kind: ShardKeyKind | ShardKeyType): number {
     if (this.json.strategy !== 'hash') throw mapError('bucketOf() needs the hash strategy');
     return bucketOfHash(hashOf(normaliseKey(key, kind)), this.json.buckets);
   }
@@ -150,8 +150,8 @@ export class ShardMap {
     return owner;
   }
 
-  /** The shard index owning `key`. */
-  shardOf(key: unknown, kind: ShardKeyKind): number {
+  /** The shard index owning `key` (a column's {@link ShardKeyType} also normalises `char(n)` / `varchar(n)` keys). */
+  shardOf(key: unknown, kind: ShardKeyKind | ShardKeyType): number {
     const k = normaliseKey(key, kind);
     if (this.json.strategy === 'modulo') {
       if (k.kind !== 'int') throw mapError(`the modulo strategy needs integer keys, not ${k.kind}`);

@@ -5,10 +5,24 @@ import { DrizzleShardError } from '../errors.ts';
 /** How a shard key is hashed: PostgreSQL's int8, text or uuid extended hash. */
 export type ShardKeyKind = 'int' | 'text' | 'uuid';
 
+/**
+ * A key column's type as far as routing needs it: the hash kind, plus the input rules of
+ * `char(n)` and `varchar(n)`, so a key is hashed in the form the column stores (and the SQL
+ * `(column)::text` yields), whatever spelling the app sends.
+ */
+export interface ShardKeyType {
+  readonly kind: ShardKeyKind;
+  /** `char(n)`: stored blank-padded; its text form (compared, hashed) has no trailing spaces. */
+  readonly blankPadded?: boolean;
+  /** `varchar(n)`: spaces beyond `n` characters are dropped on input. */
+  readonly maxChars?: number;
+}
+
 export interface ShardedTableMeta {
   readonly kind: 'sharded';
   readonly keyColumn: PgColumn;
   readonly keyKind: ShardKeyKind;
+  readonly keyType: ShardKeyType;
 }
 export interface ReferenceTableMeta {
   readonly kind: 'reference';
@@ -72,8 +86,15 @@ export function sharded<T extends PgTable, C extends PgColumn>(
       { table: getTableName(table), column: keyColumn.name },
     );
   }
-  setMeta(table, { kind: 'sharded', keyColumn, keyKind });
+  setMeta(table, { kind: 'sharded', keyColumn, keyKind, keyType: keyTypeOf(keyColumn, keyKind) });
   return table as ShardedTable<T, C['_']['data']>;
+}
+
+function keyTypeOf(column: PgColumn, kind: ShardKeyKind): ShardKeyType {
+  const length = (column as { length?: unknown }).length;
+  if (column.columnType === 'PgChar') return { kind, blankPadded: true };
+  if (column.columnType === 'PgVarchar' && typeof length === 'number') return { kind, maxChars: length };
+  return { kind };
 }
 
 /**
