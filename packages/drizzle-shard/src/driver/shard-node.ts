@@ -80,7 +80,7 @@ function openNode<TSchema extends Record<string, unknown>>(
   const session = new NodeSession<Record<string, unknown>, never>(client, dialect, relational as never, {
     logger: loggerOf(config.logger),
     cache: config.cache ? new ShardScopedCache(config.cache, shard) : undefined,
-    cacheStatements: settings.cacheStatements ?? !pgbouncer,
+    cacheStatements: !pgbouncer && (settings.cacheStatements ?? false),
     guard,
   });
   return { client, session, relational };
