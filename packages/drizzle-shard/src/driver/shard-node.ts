@@ -1,3 +1,4 @@
+import type { Cache } from 'drizzle-orm/cache/core';
 import { DefaultLogger, type Logger } from 'drizzle-orm/logger';
 import { drizzle, PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
@@ -24,6 +25,11 @@ export interface ShardNode<TSchema extends Record<string, unknown>> {
   readonly replicas?: ReplicaSet;
   /** Every pool of the shard (primary first). */
   readonly clients: readonly Sql[];
+}
+
+/** drizzle's `db.$cache`: the configured cache itself, with `invalidate` = its `onMutate`. */
+export function cacheHandle(cache: Cache): Cache & { invalidate: Cache['onMutate'] } {
+  return Object.assign(cache, { invalidate: cache.onMutate });
 }
 
 export function loggerOf(option: boolean | Logger | undefined): Logger | undefined {
@@ -125,9 +131,7 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     primary.relational as never,
   ) as PostgresJsDatabase<TSchema> & { $client: Sql };
   db.$client = primary.client;
-  if (config.cache) {
-    (db as { $cache: unknown }).$cache = Object.assign(config.cache, { invalidate: config.cache.onMutate });
-  }
+  if (config.cache) (db as { $cache: unknown }).$cache = cacheHandle(config.cache);
   return {
     client: primary.client,
     db,

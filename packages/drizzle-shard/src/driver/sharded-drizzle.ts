@@ -4,6 +4,7 @@ import { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { checkTokenOptions, resolveConsistency } from '../consistency/options.ts';
 import { RecentWrites } from '../consistency/recent-writes.ts';
 import { ConsistencySession, type SessionContext, type SessionOptions } from '../consistency/session.ts';
+import { RoutedCount } from '../drizzle/routed-count.ts';
 import { RouterSession } from '../drizzle/router-session.ts';
 import { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
@@ -25,7 +26,7 @@ import {
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
 import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
 import { ShardExecutor } from './shard-executor.ts';
-import { openShardNode, type ShardNode } from './shard-node.ts';
+import { cacheHandle, openShardNode, type ShardNode } from './shard-node.ts';
 
 /** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
 export type ShardedDatabase<TSchema extends Record<string, unknown>> = PostgresJsDatabase<TSchema> &
@@ -166,7 +167,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       nodes as ShardNode<Record<string, unknown>>[],
       options ?? config.fanout,
     );
-    return routeCount(
+    const routed = routeCount(
       new PostgresJsDatabase(
         dialect,
         new RouterSession(
@@ -176,7 +177,11 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
         ) as never,
         schemaConfig as never,
       ) as PostgresJsDatabase<TSchema>,
+      nodes.length,
     );
+    // drizzle's db.$cache is the configured cache, with `invalidate` (every shard's entries).
+    if (config.cache) (routed as { $cache: unknown }).$cache = cacheHandle(config.cache);
+    return routed;
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
   const defaultFanout = routedDb('fanout');
@@ -239,19 +244,25 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
 }
 
 /**
- * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs
- * answer it with a routed `select count(*)`: a pinned key → that shard, else (fan-out db) the
- * sum over shards. Unlike drizzle's, the result is a promise only, not embeddable SQL.
+ * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs answer
+ * it with a routed `select count(*)` inside drizzle's own count builder (see `RoutedCount`).
  */
 function routeCount<TSchema extends Record<string, unknown>>(
   db: PostgresJsDatabase<TSchema>,
+  shardCount: number,
 ): PostgresJsDatabase<TSchema> {
-  (db as { $count: unknown }).$count = async (source: PgTable, filters?: SQL) => {
-    const [row] = await db
-      .select({ n: count() })
-      .from(source as never)
-      .where(filters);
-    return Number((row as { n: unknown } | undefined)?.n ?? 0);
-  };
+  (db as { $count: unknown }).$count = (source: PgTable | SQL, filters?: SQL) =>
+    new RoutedCount(
+      source,
+      filters,
+      async () => {
+        const [row] = await db
+          .select({ n: count() })
+          .from(source as never)
+          .where(filters);
+        return Number((row as { n: unknown } | undefined)?.n ?? 0);
+      },
+      shardCount === 1,
+    );
   return db;
 }
