@@ -78,7 +78,13 @@ function schemaKeyKind(schema: Record<string, unknown>): ShardKeyKind | undefine
   return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
-/** Refuses, inside a shard-bound db, statements whose key lives on another shard. */
+/** The shard holding unsharded ("home") tables; the top-level db routes them there. */
+const HOME_SHARD = 0;
+
+/**
+ * Refuses, inside a shard-bound db, statements whose key lives on another shard, reference-table
+ * writes, and (on any shard but the home shard) statements on unsharded tables only.
+ */
 function guardFor(index: number, shardMap: ShardMap) {
   return (plan: StatementPlan | undefined, inTransaction: boolean) => {
     const route = plan?.route;
@@ -87,6 +93,15 @@ function guardFor(index: number, shardMap: ShardMap) {
       throw new DrizzleShardError(
         'REFERENCE_WRITE_NEEDS_ALL_SHARDS',
         `"${route.table}" is a reference table copied to every shard; write it through the top-level db (two-phase commit on all shards), not db.shard(…).`,
+      );
+    }
+    if (route.kind === 'home' && route.table !== undefined && index !== HOME_SHARD) {
+      // Unsharded tables live on the home shard only; the top-level db reads them there. A copy
+      // written here would be invisible to it (and a read here would miss the real rows).
+      throw new DrizzleShardError(
+        'HOME_TABLE_NEEDS_HOME_SHARD',
+        `This db is bound to shard ${index}, but "${route.table}" is unsharded: it lives on the home shard (${HOME_SHARD}) only. Use the top-level db (it routes it home), or mark it reference() to copy it to every shard.`,
+        { table: route.table, boundShard: index, homeShard: HOME_SHARD },
       );
     }
     if (route.kind === 'unroutable' && route.error.code === 'SHARD_KEY_UPDATE') throw route.error;
