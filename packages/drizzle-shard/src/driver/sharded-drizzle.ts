@@ -1,4 +1,4 @@
-import { count, is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
+import { is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { checkTokenOptions, resolveConsistency } from '../consistency/options.ts';
@@ -192,7 +192,8 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
         ) as never,
         schemaConfig as never,
       ) as PostgresJsDatabase<TSchema>,
-      nodes.length,
+      executor,
+      nodes,
     );
     // drizzle's db.$cache is the configured cache, with `invalidate` (every shard's entries).
     if (config.cache) (routed as { $cache: unknown }).$cache = cacheHandle(config.cache);
@@ -260,24 +261,25 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
 
 /**
  * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs answer
- * it with a routed `select count(*)` inside drizzle's own count builder (see `RoutedCount`).
+ * it with drizzle's own `$count` on the shards the count's route names (summed over several),
+ * inside drizzle's count builder (see `RoutedCount`).
  */
 function routeCount<TSchema extends Record<string, unknown>>(
   db: PostgresJsDatabase<TSchema>,
-  shardCount: number,
+  executor: ShardExecutor,
+  nodes: ReadonlyArray<ShardNode<TSchema>>,
 ): PostgresJsDatabase<TSchema> {
   (db as { $count: unknown }).$count = (source: PgTable | SQL, filters?: SQL) =>
     new RoutedCount(
       source,
       filters,
-      async () => {
-        const [row] = await db
-          .select({ n: count() })
-          .from(source as never)
-          .where(filters);
-        return Number((row as { n: unknown } | undefined)?.n ?? 0);
+      async (route) => {
+        const shards = executor.targets({ statement: 'select', route, write: false }, {});
+        if (shards.length === 1) return nodes[shards[0]!]!.db.$count(source, filters);
+        const { values } = await executor.onShards(shards, (s) => nodes[s]!.db.$count(source, filters));
+        return values.reduce((total, n) => total + n, 0);
       },
-      shardCount === 1,
+      nodes.length === 1,
     );
   return db;
 }

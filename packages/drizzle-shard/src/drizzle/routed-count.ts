@@ -3,11 +3,13 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { PgCountBuilder } from 'drizzle-orm/pg-core/query-builders/count';
 import { DrizzleShardError } from '../errors.ts';
 import { routeTables } from './plan-route.ts';
+import type { Route } from './statement-plan.ts';
 
 /**
  * `$count` of the top-level db and of `db.allShards()`: drizzle's own count builder (lazy, runs
- * again on every await, usable as SQL), whose await runs `run`, a routed `select count(*)`
- * (a pinned key → that shard; a fan-out db → the sum over shards; otherwise `SHARD_KEY_MISSING`).
+ * again on every await, usable as SQL), whose await runs `run` with the count's route (drizzle's
+ * own count on the shard a pinned key names; the sum over shards on a fan-out db; otherwise
+ * `SHARD_KEY_MISSING`).
  * Embedded in another statement it would be computed on whichever shard that statement runs on,
  * so it may be embedded only when that shard holds the whole answer: a reference table, or a db of
  * one shard (`wholeOnEveryShard`).
@@ -16,11 +18,12 @@ export class RoutedCount extends PgCountBuilder<never> {
   constructor(
     source: PgTable | SQL,
     filters: SQL | undefined,
-    run: () => Promise<number>,
+    run: (route: Route) => Promise<number>,
     wholeOnEveryShard: boolean,
   ) {
-    super({ source, filters, session: { count: run } as never });
-    if (wholeOnEveryShard || routeTables([source], filters, []).kind === 'any') return;
+    const route = routeTables([source], filters, []);
+    super({ source, filters, session: { count: () => run(route) } as never });
+    if (wholeOnEveryShard || route.kind === 'any') return;
     const name = is(source, Table) ? getTableName(source) : '(subquery)';
     Object.defineProperty(this, 'queryChunks', {
       get(): never {
