@@ -1,3 +1,4 @@
+import type { Cache } from 'drizzle-orm/cache/core';
 import { DefaultLogger, type Logger } from 'drizzle-orm/logger';
 import { drizzle, PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Notice, type Sql } from 'postgres';
@@ -25,6 +26,11 @@ export interface ShardNode<TSchema extends Record<string, unknown>> {
   readonly replicas?: ReplicaSet;
   /** Every pool of the shard (primary first). */
   readonly clients: readonly Sql[];
+}
+
+/** drizzle's `db.$cache`: the configured cache itself, with `invalidate` = its `onMutate`. */
+export function cacheHandle(cache: Cache): Cache & { invalidate: Cache['onMutate'] } {
+  return Object.assign(cache, { invalidate: cache.onMutate });
 }
 
 export function loggerOf(option: boolean | Logger | undefined): Logger | undefined {
@@ -103,7 +109,7 @@ function openNode<TSchema extends Record<string, unknown>>(
   const session = new NodeSession<Record<string, unknown>, never>(client, dialect, relational as never, {
     logger: loggerOf(config.logger),
     cache: config.cache ? new ShardScopedCache(config.cache, shard) : undefined,
-    cacheStatements: settings.cacheStatements ?? !pgbouncer,
+    cacheStatements: !pgbouncer && (settings.cacheStatements ?? false),
     guard,
   });
   return { client, session, relational };
@@ -174,9 +180,7 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     primary.relational as never,
   ) as PostgresJsDatabase<TSchema> & { $client: Sql };
   db.$client = primary.client;
-  if (config.cache) {
-    (db as { $cache: unknown }).$cache = Object.assign(config.cache, { invalidate: config.cache.onMutate });
-  }
+  if (config.cache) (db as { $cache: unknown }).$cache = cacheHandle(config.cache);
   return {
     client: primary.client,
     db,

@@ -1,9 +1,10 @@
-import { count, is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
+import { is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { checkTokenOptions, resolveConsistency } from '../consistency/options.ts';
 import { RecentWrites } from '../consistency/recent-writes.ts';
 import { ConsistencySession, type SessionContext, type SessionOptions } from '../consistency/session.ts';
+import { RoutedCount } from '../drizzle/routed-count.ts';
 import { RouterSession } from '../drizzle/router-session.ts';
 import { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
@@ -33,7 +34,7 @@ import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
 import { fanoutInfo } from './fanout-info.ts';
 import { serverIdentityCheck } from './server-identity.ts';
 import { ShardExecutor } from './shard-executor.ts';
-import { openShardNode, type ShardNode } from './shard-node.ts';
+import { cacheHandle, openShardNode, type ShardNode } from './shard-node.ts';
 import { checkFanout, validateConfig } from './validate-config.ts';
 
 /** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
@@ -94,7 +95,13 @@ function schemaKeyType(schema: Record<string, unknown>): ShardKeyType | undefine
   return types.size === 1 ? [...types.values()][0] : undefined;
 }
 
-/** Refuses, inside a shard-bound db, statements whose key lives on another shard. */
+/** The shard holding unsharded ("home") tables; the top-level db routes them there. */
+const HOME_SHARD = 0;
+
+/**
+ * Refuses, inside a shard-bound db, statements whose key lives on another shard, reference-table
+ * writes, and (on any shard but the home shard) statements on unsharded tables only.
+ */
 function guardFor(index: number, shardMap: ShardMap) {
   return (plan: StatementPlan | undefined, inTransaction: boolean) => {
     const route = plan?.route;
@@ -103,6 +110,15 @@ function guardFor(index: number, shardMap: ShardMap) {
       throw new DrizzleShardError(
         'REFERENCE_WRITE_NEEDS_ALL_SHARDS',
         `"${route.table}" is a reference table copied to every shard; write it through the top-level db (two-phase commit on all shards), not db.shard(…).`,
+      );
+    }
+    if (route.kind === 'home' && route.table !== undefined && index !== HOME_SHARD) {
+      // Unsharded tables live on the home shard only; the top-level db reads them there. A copy
+      // written here would be invisible to it (and a read here would miss the real rows).
+      throw new DrizzleShardError(
+        'HOME_TABLE_NEEDS_HOME_SHARD',
+        `This db is bound to shard ${index}, but "${route.table}" is unsharded: it lives on the home shard (${HOME_SHARD}) only. Use the top-level db (it routes it home), or mark it reference() to copy it to every shard.`,
+        { table: route.table, boundShard: index, homeShard: HOME_SHARD },
       );
     }
     if (route.kind === 'unroutable' && route.error.code === 'SHARD_KEY_UPDATE') throw route.error;
@@ -190,7 +206,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       verify,
       config.debug?.parameters === true,
     );
-    return routeCount(
+    const routed = routeCount(
       new PostgresJsDatabase(
         dialect,
         new RouterSession(
@@ -200,7 +216,12 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
         ) as never,
         schemaConfig as never,
       ) as PostgresJsDatabase<TSchema>,
+      executor,
+      nodes,
     );
+    // drizzle's db.$cache is the configured cache, with `invalidate` (every shard's entries).
+    if (config.cache) (routed as { $cache: unknown }).$cache = cacheHandle(config.cache);
+    return routed;
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
   const resolver = startTwoPhaseResolver(
@@ -274,29 +295,37 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
 }
 
 /**
- * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs
- * answer it with a routed `select count(*)`: a pinned key → that shard, else (fan-out db) the
- * sum over shards. Unlike drizzle's, the result is a promise only, not embeddable SQL.
+ * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs answer
+ * it with drizzle's own `$count` on the shards the count's route names (summed over several),
+ * inside drizzle's count builder (see `RoutedCount`).
  */
 function routeCount<TSchema extends Record<string, unknown>>(
   db: PostgresJsDatabase<TSchema>,
+  executor: ShardExecutor,
+  nodes: ReadonlyArray<ShardNode<TSchema>>,
 ): PostgresJsDatabase<TSchema> {
-  (db as { $count: unknown }).$count = async (source: PgTable, filters?: SQL) => {
-    const rows = await db
-      .select({ n: count() })
-      .from(source as never)
-      .where(filters);
-    const missing = fanoutInfo(rows);
-    if (missing?.partial) {
-      throw new DrizzleShardError(
-        'FANOUT_SHARD_FAILED',
-        `$count missed shard(s) ${missing.failedShards.join(', ')}: a number without them would be silently wrong. ` +
-          "For a flagged partial count use db.allShards({ onShardError: 'partial' }).select({ n: count() }) and fanoutInfo().",
-        { shards: missing.failedShards },
-        { cause: missing.errors[0] },
-      );
-    }
-    return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
-  };
+  (db as { $count: unknown }).$count = (source: PgTable | SQL, filters?: SQL) =>
+    new RoutedCount(
+      source,
+      filters,
+      async (route) => {
+        const shards = executor.targets({ statement: 'select', route, write: false }, {});
+        if (shards.length === 1) return nodes[shards[0]!]!.db.$count(source, filters);
+        const { values, failed } = await executor.onShards(shards, (s) => nodes[s]!.db.$count(source, filters));
+        if (failed.length > 0) {
+          // A count is one number: without a shard it would be silently wrong, whatever the policy.
+          const missing = failed.map((f) => f.shard).sort((a, b) => a - b);
+          throw new DrizzleShardError(
+            'FANOUT_SHARD_FAILED',
+            `$count missed shard(s) ${missing.join(', ')}: a number without them would be silently wrong. ` +
+              "For a flagged partial count use db.allShards({ onShardError: 'partial' }).select({ n: count() }) and fanoutInfo().",
+            { shards: missing },
+            { cause: failed[0]!.error },
+          );
+        }
+        return values.reduce((total, n) => total + n, 0);
+      },
+      nodes.length === 1,
+    );
   return db;
 }

@@ -12,6 +12,7 @@ import type { RelationalSchemaConfig, TablesRelationalConfig } from 'drizzle-orm
 import type { Sql, TransactionSql } from 'postgres';
 import { DelegatingPreparedQuery } from './delegating-query.ts';
 import type { RoutingDialect } from './routing-dialect.ts';
+import { cachingClient, mayChangeSchema, type StatementClient, schemaEpoch } from './statement-cache.ts';
 import type { StatementPlan } from './statement-plan.ts';
 
 /** drizzle's per-statement metadata (used by its cache). */
@@ -22,9 +23,9 @@ export interface NodeSessionOptions {
   readonly logger?: Logger;
   readonly cache?: Cache;
   /**
-   * Let postgres.js prepare and cache each statement per connection. Safe on direct
-   * connections (drizzle's query text is stable per query shape); off behind PgBouncer in
-   * transaction mode, which cannot keep prepared statements.
+   * Let postgres.js prepare and cache each statement per connection (never behind PgBouncer in
+   * transaction mode, which cannot keep prepared statements). See `statement-cache.ts` for what
+   * DDL does to cached statements.
    */
   readonly cacheStatements: boolean;
   /** Checks a statement's plan before it runs (shard-bound dbs refuse keys of other shards). */
@@ -67,6 +68,8 @@ export class NodeSession<
   TSchema extends TablesRelationalConfig,
 > extends PostgresJsSession<Sql, TFullSchema, TSchema> {
   static override readonly [entityKind]: string = 'DrizzleShardNodeSession';
+  /** The client cached statements run on (re-prepared after DDL, retried unprepared on refusal). */
+  private readonly statements: StatementClient;
 
   constructor(
     client: Sql | TransactionSql,
@@ -81,6 +84,7 @@ export class NodeSession<
       logger: nodeOptions.logger,
       cache: nodeOptions.cache,
     });
+    this.statements = inTransaction ? (client as unknown as StatementClient) : cachingClient(client as Sql);
   }
 
   override prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
@@ -116,6 +120,16 @@ export class NodeSession<
     query: Query,
     args: PreparedArgs,
     plan?: StatementPlan,
+  ): PgPreparedQuery<T> {
+    if (!plan && mayChangeSchema(query.sql))
+      return bumpsSchemaEpoch(this.prepareRouted<T>(query, args, plan));
+    return this.prepareRouted<T>(query, args, plan);
+  }
+
+  private prepareRouted<T extends PreparedQueryConfig>(
+    query: Query,
+    args: PreparedArgs,
+    plan: StatementPlan | undefined,
   ): PgPreparedQuery<T> {
     const routing = this.inTransaction ? undefined : this.routing;
     if (!routing) return this.prepareHere<T>(query, args);
@@ -161,7 +175,7 @@ export class NodeSession<
     args: PreparedArgs,
   ): PgPreparedQuery<T> {
     return new PostgresJsPreparedQuery<T>(
-      this.client as Sql,
+      this.statements as unknown as Sql,
       query.sql,
       query.params,
       this.logger,
@@ -190,9 +204,7 @@ export class NodeSession<
     const routing = this.inTransaction ? undefined : this.routing;
     if (routing && isPlainRead(plan)) return routing.read((session) => session.rawArrays(query, params));
     this.logger.logQuery(query.sql, params);
-    return (this.client as Sql)
-      .unsafe(query.sql, params as never[], { prepare: this.cachesStatements })
-      .values() as Promise<unknown[][]>;
+    return this.statements.unsafe(query.sql, params, { prepare: this.cachesStatements }).values();
   }
 
   override transaction<T>(
@@ -201,6 +213,7 @@ export class NodeSession<
   ): Promise<T> {
     const routing = this.inTransaction ? undefined : this.routing;
     const tracks = routing?.tracksWrites() ?? false;
+    const epochBefore = schemaEpoch.value;
     const result = (this.client as Sql).begin(async (client) => {
       const session = new NodeSession<TFullSchema, TSchema>(
         client,
@@ -213,12 +226,23 @@ export class NodeSession<
       if (config) await tx.setTransaction(config);
       return transaction(tx);
     }) as Promise<T>;
-    if (!tracks) return result;
-    return result.then(async (value) => {
+    // DDL inside the transaction became visible to other connections only at its end.
+    const settled = result.finally(() => {
+      if (schemaEpoch.value !== epochBefore) schemaEpoch.bump();
+    });
+    if (!tracks) return settled;
+    return settled.then(async (value) => {
       await routing!.afterWrite();
       return value;
     });
   }
+}
+
+/** A raw statement that may be DDL: once it has run, cached statements are prepared anew. */
+function bumpsSchemaEpoch<T extends PreparedQueryConfig>(prepared: PgPreparedQuery<T>): PgPreparedQuery<T> {
+  const execute = prepared.execute.bind(prepared);
+  prepared.execute = (placeholders) => execute(placeholders).finally(() => schemaEpoch.bump());
+  return prepared;
 }
 
 /** drizzle's postgres.js transaction whose savepoints keep the node session (and its guard). */

@@ -32,7 +32,8 @@ export function routeTables(
     if (shardedTables.length === 0) return { kind: 'home' };
   }
   if (shardedTables.length === 0) {
-    return tables.every((t) => shardingOf(t)?.kind === 'reference') ? { kind: 'any' } : { kind: 'home' };
+    const home = tables.find((t) => !shardingOf(t));
+    return home === undefined ? { kind: 'any' } : { kind: 'home', table: nameOf(home) };
   }
   const unsharded = tables.filter((t) => is(t, Table) && !shardingOf(t));
   const first = shardedTables[0]!;
@@ -101,7 +102,7 @@ export function routeInsert(
   if (!meta)
     return shardingOf(config.table)?.kind === 'reference'
       ? { kind: 'reference-write', table: nameOf(config.table) }
-      : { kind: 'home' };
+      : { kind: 'home', table: nameOf(config.table) };
   const table = nameOf(config.table);
   if (config.select || !Array.isArray(config.values)) {
     return {

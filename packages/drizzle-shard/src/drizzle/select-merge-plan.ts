@@ -4,7 +4,7 @@ import type { ColumnRole } from '../fanout/reaggregate.ts';
 import type { SortKey } from '../fanout/sorted-merge.ts';
 import { type OrderedField, orderSelectedFields, type SelectConfigView } from './internals.ts';
 import { tokensOf } from './sql-tokens.ts';
-import { aggregateOf, expressionOf, kindOfField } from './value-kinds.ts';
+import { aggregateCastOf, aggregateOf, expressionOf, kindOfField } from './value-kinds.ts';
 
 /**
  * How rows from several shards become the one result a single database would return.
@@ -43,6 +43,10 @@ function orderItem(item: unknown): OrderItem {
     }
   }
   return { expr: item, direction: 'asc' };
+}
+
+function isFloatColumn(expr: unknown): boolean {
+  return is(expr, Column) && /^(real|double precision)/.test(expr.getSQLType().toLowerCase());
 }
 
 function unsupported(what: string): { unsupported: DrizzleShardError } {
@@ -84,22 +88,48 @@ export function planSelectMerge(
   const groupBy = config.groupBy ?? [];
   const aggregating = groupBy.length > 0 || fields.some((f) => aggregateOf(f.field));
   const hidden: Record<string, unknown> = {};
+  let badCast = false;
   const roles: ColumnRole[] = fields.map((f) => {
     const agg = aggregateOf(f.field);
     if (!agg) {
       const grouped = groupBy.some((g) => same(g, expressionOf(f.field)));
       return grouped ? { role: 'group', kind: kindOfField(f.field) } : { role: 'any' };
     }
-    if (agg.kind === 'count') return { role: 'count' };
+    // min/max are one shard's own values, cast or not.
+    const cast = agg.kind === 'min' || agg.kind === 'max' ? undefined : aggregateCastOf(f.field);
+    if (agg.kind === 'count') {
+      if (cast === 'unsupported') badCast = true;
+      return cast && cast !== 'unsupported' ? { role: 'count', cast } : { role: 'count' };
+    }
+    // A float rounded by a cast follows float rules (half to even), not numeric ones: not merged.
+    const floatRounded =
+      cast && cast !== 'unsupported' && cast.scale !== undefined && isFloatColumn(agg.argument);
+    if (cast === 'unsupported' || (cast && !agg.argument) || floatRounded) {
+      badCast = true;
+      return { role: 'any' };
+    }
+    const base = fields.length + Object.keys(hidden).length;
     if (agg.kind === 'avg') {
       if (!agg.argument) return { role: 'any' };
-      const base = fields.length + Object.keys(hidden).length;
       hidden[`__ds_avg_sum_${base}`] = sql`sum(${agg.argument})`;
       hidden[`__ds_avg_count_${base}`] = sql`count(${agg.argument})`;
-      return { role: 'avg', sumIndex: base, countIndex: base + 1 };
+      return {
+        role: 'avg',
+        sumIndex: base,
+        countIndex: base + 1,
+        naturalScale: true,
+        ...(cast ? { cast } : {}),
+      };
+    }
+    if (agg.kind === 'sum' && cast) {
+      // Partial sums already cast (rounded) would not add up to the cast of the total.
+      hidden[`__ds_sum_${base}`] = sql`sum(${agg.argument})`;
+      return { role: 'sum', kind: 'unknown', exactIndex: base, cast };
     }
     return { role: agg.kind, kind: kindOfField(f.field) };
   });
+  if (badCast)
+    return unsupported('a cast of an aggregate other than count/sum/avg(column)::int/float/numeric');
   if (aggregating && roles.some((r) => r.role === 'any' && aggregateOf(fields[roles.indexOf(r)]?.field))) {
     return unsupported('AVG over an expression (only avg(column) is re-aggregated)');
   }

@@ -16,8 +16,11 @@ export type Route =
     }
   /** A multi-row insert already split: one query per shard. */
   | { readonly kind: 'split'; readonly table: string; readonly queries: ReadonlyMap<number, Query> }
-  /** Only unsharded tables: the home shard (0). */
-  | { readonly kind: 'home' }
+  /**
+   * Only unsharded tables: the home shard (0). `table` names one when the statement is known to
+   * use an unsharded table (not only subqueries, CTEs or table functions).
+   */
+  | { readonly kind: 'home'; readonly table?: string }
   /** Only reference tables, read: any shard has them. */
   | { readonly kind: 'any' }
   /** A write to a reference table: every shard, atomically. */

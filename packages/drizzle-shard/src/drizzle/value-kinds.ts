@@ -1,4 +1,5 @@
 import { Column, is, SQL } from 'drizzle-orm';
+import type { ResultCast } from '../fanout/result-cast.ts';
 import type { ValueKind } from '../fanout/value-kind.ts';
 import { tokensOf } from './sql-tokens.ts';
 
@@ -44,4 +45,27 @@ export function kindOfField(field: unknown): ValueKind {
   if (aggregate.kind === 'count') return 'int8';
   if (aggregate.kind === 'sum' || aggregate.kind === 'avg') return 'numeric';
   return is(aggregate.argument, Column) ? kindOfColumn(aggregate.argument) : 'unknown';
+}
+
+const CAST = /\)\s*::\s*([a-z][a-z0-9 ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i;
+const INTEGER_TYPES = new Set(['int2', 'smallint', 'int4', 'int', 'integer', 'int8', 'bigint']);
+const FLOAT_TYPES = new Set(['float8', 'double precision', 'float']);
+
+/**
+ * The cast written right after an aggregate (`sum(x)::int`), from the aggregate's last text:
+ * `undefined` without one, `unsupported` for a type the merge cannot reproduce exactly.
+ */
+export function aggregateCastOf(field: unknown): ResultCast | undefined | 'unsupported' {
+  const expr = expressionOf(field);
+  if (!is(expr, SQL)) return undefined;
+  const tail = tokensOf(expr).at(-1);
+  if (tail?.t !== 'text' || !tail.s.includes('::')) return undefined;
+  const m = CAST.exec(tail.s);
+  if (!m) return 'unsupported';
+  const type = m[1]!.toLowerCase();
+  if (INTEGER_TYPES.has(type)) return { scale: 0 };
+  if (FLOAT_TYPES.has(type)) return {};
+  if (type === 'float4' || type === 'real') return { float4: true };
+  if (type === 'numeric' || type === 'decimal') return m[2] === undefined ? {} : { scale: Number(m[3] ?? 0) };
+  return 'unsupported';
 }

@@ -1,6 +1,7 @@
 import { type ColumnRole, DEFAULT_AVG_SCALE } from './column-role.ts';
 import { addDecimal, divideDecimal, toDecimalText } from './decimal.ts';
 import { FanoutMergeError } from './errors.ts';
+import { divisionScale, presentAs } from './result-cast.ts';
 import { compareValues, type ValueKind } from './value-kind.ts';
 
 /** Folds one column of partial-aggregate rows (all rows of one group) into the final value. */
@@ -24,7 +25,9 @@ function toCount(value: unknown): bigint {
 
 /** Adds a partial sum; float kinds add as JS numbers (like float8 sum), exact kinds as decimals. */
 function addToTotal(total: Total | null, value: unknown, kind: ValueKind): Total {
-  if (kind === 'number') return (total === null ? 0 : Number(total)) + Number(value);
+  // A JS number is a float (or a sum cast to one): added as PostgreSQL adds float8.
+  if (kind === 'number' || (typeof value === 'number' && (total === null || typeof total === 'number')))
+    return (total === null ? 0 : Number(total)) + Number(value);
   if (kind === 'unknown') {
     // Runtime types decide: float partials stay floats, bigint partials stay bigints.
     if (total === null && (typeof value === 'number' || typeof value === 'bigint')) return value;
@@ -61,12 +64,16 @@ function countAccumulator(index: number): Accumulator & { total(): bigint } {
 
 function sumAccumulator(index: number, kind: ValueKind): Accumulator & { result(): Total | null } {
   let total: Total | null = null;
+  let bigints = false;
   return {
     add(row) {
       const value = row[index];
-      if (!isNull(value)) total = addToTotal(total, value, kind);
+      if (isNull(value)) return;
+      if (total === null) bigints = typeof value === 'bigint';
+      total = addToTotal(total, value, kind);
     },
-    result: () => total,
+    // Partials the driver gave as bigints (its int8 type set to BigInt): so is the total.
+    result: () => (bigints && typeof total === 'string' ? BigInt(total) : total),
   };
 }
 
@@ -83,21 +90,53 @@ function extremeAccumulator(index: number, kind: ValueKind, wantMax: boolean): A
   };
 }
 
-function avgAccumulator(sumIndex: number, countIndex: number, scale: number): Accumulator {
-  const sum = sumAccumulator(sumIndex, 'unknown');
-  const count = countAccumulator(countIndex);
+/** The first non-null value of column `index`: the JS type one shard gave the column. */
+function sampleOf(index: number): Accumulator {
+  return firstAccumulator(index, true);
+}
+
+function avgAccumulator(role: Extract<ColumnRole, { role: 'avg' }>, index: number): Accumulator {
+  const sum = sumAccumulator(role.sumIndex, 'unknown');
+  const count = countAccumulator(role.countIndex);
+  const sample = sampleOf(index);
   return {
     add(row) {
       sum.add(row);
       count.add(row);
+      sample.add(row);
     },
     result() {
       const total = sum.result();
       const n = count.total();
       if (n === 0n || total === null) return null;
       // float8 partial sums: PostgreSQL's avg(float8) is float8, so stay in floating point.
-      if (typeof total === 'number') return total / Number(n);
-      return divideDecimal(toDecimalText(total), n.toString(), scale);
+      if (typeof total === 'number') return presentAs(total / Number(n), role.cast, sample.result());
+      const text = toDecimalText(total);
+      const scale = role.naturalScale ? divisionScale(text, n.toString()) : (role.scale ?? DEFAULT_AVG_SCALE);
+      const exact = divideDecimal(text, n.toString(), scale);
+      return role.cast || role.naturalScale ? presentAs(exact, role.cast, sample.result()) : exact;
+    },
+  };
+}
+
+/** A sum or count written with a cast: the exact total (of uncast partial sums), then the cast. */
+function castSumAccumulator(
+  role: Extract<ColumnRole, { role: 'sum' | 'count' }>,
+  index: number,
+): Accumulator {
+  // A cast count's partials are whole numbers in the cast's spelling ('3.00', 3): added exactly.
+  const exact = sumAccumulator(role.role === 'sum' ? (role.exactIndex ?? index) : index, 'unknown');
+  const sample = sampleOf(index);
+  return {
+    add(row) {
+      exact.add(row);
+      sample.add(row);
+    },
+    result() {
+      // A count is never null: no rows count 0.
+      const total = exact.result() ?? (role.role === 'count' ? '0' : null);
+      if (total === null) return null;
+      return presentAs(typeof total === 'number' ? total : toDecimalText(total), role.cast, sample.result());
     },
   };
 }
@@ -125,15 +164,15 @@ export function createAccumulator(role: ColumnRole, index: number): Accumulator 
     case 'any':
       return firstAccumulator(index, true);
     case 'count':
-      return countAccumulator(index);
+      return role.cast ? castSumAccumulator(role, index) : countAccumulator(index);
     case 'sum':
-      return sumAccumulator(index, role.kind);
+      return role.cast ? castSumAccumulator(role, index) : sumAccumulator(index, role.kind);
     case 'min':
       return extremeAccumulator(index, role.kind, false);
     case 'max':
       return extremeAccumulator(index, role.kind, true);
     case 'avg':
-      return avgAccumulator(role.sumIndex, role.countIndex, role.scale ?? DEFAULT_AVG_SCALE);
+      return avgAccumulator(role, index);
     case 'hidden':
       return undefined;
   }

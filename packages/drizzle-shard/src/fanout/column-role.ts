@@ -1,4 +1,5 @@
 import { FanoutMergeError } from './errors.ts';
+import type { ResultCast } from './result-cast.ts';
 import { VALUE_KINDS, type ValueKind } from './value-kind.ts';
 
 /**
@@ -10,16 +11,27 @@ import { VALUE_KINDS, type ValueKind } from './value-kind.ts';
  * - `min` / `max`: smallest / largest non-null partial.
  * - `avg`: recomputed as total of column `sumIndex` / total of column `countIndex`; the column's own
  *   per-shard value is ignored because an average of averages is wrong.
+ *   With `naturalScale`, the quotient has the scale PostgreSQL's numeric division gives it.
+ * - `cast` (count, sum, avg): the cast written after the aggregate, applied to the exact merged value
+ *   (a sum then comes from the uncast partial sums in column `exactIndex`); the result has the JS
+ *   type of the column's own per-shard values, as one database's answer would.
  * - `hidden`: helper columns (such as the avg's sum and count), dropped from the output.
  * - `any`: a non-aggregated, non-grouped value; the first non-null one wins.
  */
 export type ColumnRole =
   | { role: 'group'; kind: ValueKind }
-  | { role: 'count' }
-  | { role: 'sum'; kind: ValueKind }
+  | { role: 'count'; cast?: ResultCast }
+  | { role: 'sum'; kind: ValueKind; exactIndex?: number; cast?: ResultCast }
   | { role: 'min'; kind: ValueKind }
   | { role: 'max'; kind: ValueKind }
-  | { role: 'avg'; sumIndex: number; countIndex: number; scale?: number }
+  | {
+      role: 'avg';
+      sumIndex: number;
+      countIndex: number;
+      scale?: number;
+      naturalScale?: boolean;
+      cast?: ResultCast;
+    }
   | { role: 'hidden' }
   | { role: 'any' };
 
