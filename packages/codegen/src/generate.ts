@@ -34,7 +34,7 @@ export async function generate(config: ResolvedConfig): Promise<GenerateResult> 
     ['indexes.sql', indexesSql(indexes)],
     ['indexes.json', indexesJson(indexes)],
     ['index-snippets.md', indexSnippets(indexes, tables)],
-    ['scatter.md', scatterReport(scatter, tables)],
+    ['scatter.md', scatterReport(patterns, tables)],
   ]);
   return { tables, patterns, indexes, scatter, files };
 }

@@ -89,7 +89,7 @@ describe('edge cases', () => {
           { name: 'at', direction: 'asc' },
         ],
         unique: false,
-        sources: [{ file: 'src/queries.ts', line: lineOf('src/queries.ts', /^\s+db$/, 'topNotes') }],
+        sources: [{ file: 'src/queries.ts', line: lineOf('src/queries.ts', /\.from\(n\)/, 'topNotes') }],
       },
     ]);
     // The relational query (callback where/orderBy) gives notes(owner, at DESC).
