@@ -55,8 +55,9 @@ const expected: Record<string, (q: string) => string[]> = {
     `- ${q} — select on \`tags\`: unknown: check by hand (the builder is returned at ${q.slice(4)}; its caller may add filters).`,
   ],
   'raw-filter': (q) => [
-    `- ${q} — select on \`tags\`: unknown: check by hand (raw sql filter at ${q.slice(4)}).`,
+    `- ${q} — select on \`tags\`: unknown: check by hand (raw sql filter on the shard key at ${q.slice(4)}).`,
   ],
+  'raw-other': (q) => [`- ${q} — update on \`tags\` without \`team_id\` (filters: name)${fanOut}`],
   relational: () => [],
   'no-filter': (q) => [`- ${q} — select on \`documents\` without \`team_id\` (no filter)${fanOut}`],
   raw: (q) => [

@@ -1,4 +1,4 @@
-import { type Node, SyntaxKind } from 'ts-morph';
+import { type Node, SyntaxKind, type TaggedTemplateExpression } from 'ts-morph';
 import type { Predicate } from '../model.ts';
 import type { ColumnRef, TableParams, TableRefs } from './table-refs.ts';
 import { arrayItems, at, declarationOf, functionReturn, returnedExpression, unwrap } from './values.ts';
@@ -67,6 +67,19 @@ function literal(node: Node | undefined): string | undefined {
   return undefined;
 }
 
+/** Whether a `sql\`…\`` template mentions a shard key column, by interpolation or by name. */
+function namesShardKey(tagged: TaggedTemplateExpression, refs: TableRefs, params: TableParams): boolean {
+  const keys = new Set(refs.tables.flatMap((t) => (t.keyColumn ? [t.keyColumn] : [])));
+  const template = tagged.getTemplate();
+  const spans = template.isKind(SyntaxKind.TemplateExpression) ? template.getTemplateSpans() : [];
+  for (const span of spans) {
+    const ref = refs.column(unwrap(span.getExpression()), params);
+    if (ref && ref.column === ref.table.keyColumn) return true;
+  }
+  const text = template.getText();
+  return [...keys].some((k) => new RegExp(`\\b${k}\\b`, 'i').test(text));
+}
+
 export function mergeFilter(into: Filter, from: Filter): void {
   into.equality.push(...from.equality);
   into.range.push(...from.range);
@@ -132,7 +145,9 @@ export function readFilter(node: Node | undefined, refs: TableRefs, params: Tabl
     return out;
   }
   if (n.isKind(SyntaxKind.TaggedTemplateExpression)) {
-    out.unknown.push(`raw sql filter at ${at(n)}`);
+    // Raw SQL that names no shard key cannot pin a shard: a filter, but not an unknown one.
+    if (namesShardKey(n, refs, params)) out.unknown.push(`raw sql filter on the shard key at ${at(n)}`);
+    else out.others += 1;
     return out;
   }
   const name = calleeName(n);
