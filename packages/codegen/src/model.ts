@@ -40,8 +40,18 @@ export interface TableInfo {
   readonly columns: readonly ColumnInfo[];
   /** Primary key, unique constraints and indexes (unique or not), as declared. */
   readonly indexes: readonly ExistingIndex[];
+  /** Relations declared with drizzle's `relations()` (for relational `with:` loads). */
+  readonly relations?: readonly RelationInfo[];
   /** Name of the first parameter of the table's extra-config callback (`(table) => [...]`), if any. */
   readonly callbackParam?: string;
+}
+
+/** A drizzle relation: the table it loads and the column pairs (this table's, the target's) it joins on. */
+export interface RelationInfo {
+  readonly name: string;
+  /** SQL name of the related table. */
+  readonly target: string;
+  readonly columns: readonly (readonly [string, string])[];
 }
 
 export interface SourceLocation {

@@ -59,6 +59,10 @@ const expected: Record<string, (q: string) => string[]> = {
   ],
   'raw-other': (q) => [`- ${q} — update on \`tags\` without \`team_id\` (filters: name)${fanOut}`],
   relational: () => [],
+  'with-cross': (q) => [
+    `- ${q} — relational on \`documents\` joins \`tags\` without equal \`team_id\`/\`team_id\`: cross-shard join. Add the key equality to the join condition.`,
+  ],
+  'with-colocated': () => [],
   'no-filter': (q) => [`- ${q} — select on \`documents\` without \`team_id\` (no filter)${fanOut}`],
   raw: (q) => [
     `- ${q} — raw SQL on \`documents\`: not analysed; check by hand that it filters on \`team_id\`.`,

@@ -173,6 +173,42 @@ function builderQuery(call: CallExpression, refs: TableRefs): QueryParts | undef
   };
 }
 
+/**
+ * The tables a relational query loads through `with: { rel: true | { with: … } }`, as joins on the
+ * relation's columns (so a relation to another shard shows as a cross-shard join).
+ */
+function withJoins(
+  node: Node | undefined,
+  table: TableInfo,
+  refs: TableRefs,
+  depth = 0,
+): { table: TableInfo; on: Filter }[] {
+  const options = node ? unwrap(node) : undefined;
+  if (!options?.isKind(SyntaxKind.ObjectLiteralExpression) || depth > 4) return [];
+  const out: { table: TableInfo; on: Filter }[] = [];
+  for (const p of options.getProperties()) {
+    if (!p.isKind(SyntaxKind.PropertyAssignment) && !p.isKind(SyntaxKind.ShorthandPropertyAssignment))
+      continue;
+    const relation = table.relations?.find((r) => r.name === p.getName());
+    const target = relation && refs.bySqlName(relation.target);
+    if (!relation || !target) continue;
+    const on = emptyFilter();
+    for (const [from, to] of relation.columns)
+      on.links.push([
+        { table, column: from },
+        { table: target, column: to },
+      ]);
+    out.push({ table: target, on });
+    const value = p.isKind(SyntaxKind.PropertyAssignment) ? unwrap(p.getInitializerOrThrow()) : undefined;
+    if (value?.isKind(SyntaxKind.ObjectLiteralExpression)) {
+      const nested = value.getProperty('with');
+      if (nested?.isKind(SyntaxKind.PropertyAssignment))
+        out.push(...withJoins(nested.getInitializer(), target, refs, depth + 1));
+    }
+  }
+  return out;
+}
+
 /** A relational query: `db.query.t.findMany({ where, orderBy, limit })` / `findFirst`. */
 function relationalQuery(call: CallExpression, refs: TableRefs): QueryParts | undefined {
   const callee = call.getExpression();
@@ -191,6 +227,7 @@ function relationalQuery(call: CallExpression, refs: TableRefs): QueryParts | un
   const params = new Map<string, TableInfo>();
   let order: Node[] = [];
   let limit = method === 'findFirst';
+  let joins: { table: TableInfo; on: Filter }[] = [];
   if (options?.isKind(SyntaxKind.ObjectLiteralExpression)) {
     const prop = (name: string) => {
       const p = options.getProperty(name);
@@ -205,6 +242,7 @@ function relationalQuery(call: CallExpression, refs: TableRefs): QueryParts | un
     mergeFilter(filter, readFilter(where, refs, params));
     order = orderBy ? [orderBy] : [];
     limit ||= prop('limit') !== undefined;
+    joins = withJoins(prop('with'), table, refs);
     if (!where && options.getProperty('where'))
       filter.unknown.push('the `where` option is not a plain property');
   } else if (options) filter.unknown.push('the options are not an object literal');
@@ -213,7 +251,7 @@ function relationalQuery(call: CallExpression, refs: TableRefs): QueryParts | un
     at: access.getNameNode(),
     kind: 'relational',
     filter,
-    joins: [],
+    joins,
     order,
     params,
     limit,

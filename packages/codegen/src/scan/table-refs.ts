@@ -27,6 +27,11 @@ export class TableRefs {
     return this.byExport.get(name);
   }
 
+  /** The table of an SQL name. */
+  bySqlName(name: string): TableInfo | undefined {
+    return this.tables.find((t) => t.name === name);
+  }
+
   /** The table `node` names (`orders`, `o` for `import { orders as o }`, `alias(orders, 'x')`). */
   table(node: Node | undefined, params: TableParams = new Map()): TableInfo | undefined {
     if (!node?.isKind(SyntaxKind.Identifier)) return undefined;

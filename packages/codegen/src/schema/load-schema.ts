@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { SQL } from 'drizzle-orm';
-import { getTableColumns, is, Table } from 'drizzle-orm';
+import { getTableColumns, is, Relations, Table } from 'drizzle-orm';
 import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { shardingOf } from 'drizzle-shard';
 import { tsImport } from 'tsx/esm/api';
 import { CodegenError } from '../errors.ts';
 import type { ExistingIndex, IndexColumn, SchemaAdvice, TableInfo } from '../model.ts';
+import { relationsOf } from './relations.ts';
 import { schemaAdvice } from './schema-advice.ts';
 
 const dialect = new PgDialect();
@@ -129,6 +130,7 @@ export async function readSchema(
       );
     }
     for (const [exportName, value] of Object.entries(module)) {
+      if (is(value, Relations)) exports[exportName] = value;
       if (!is(value, Table)) continue;
       tables.push(describe(exportName, file, value as PgTable));
       exports[exportName] = value;
@@ -151,6 +153,9 @@ export async function readSchema(
     }
     seen.set(t.exportName, t);
   }
-  const sorted = [...seen.values()].sort((a, b) => a.exportName.localeCompare(b.exportName));
+  const relations = relationsOf(exports);
+  const sorted = [...seen.values()]
+    .map((t) => (relations.has(t.exportName) ? { ...t, relations: relations.get(t.exportName)! } : t))
+    .sort((a, b) => a.exportName.localeCompare(b.exportName));
   return { tables: sorted, advice: schemaAdvice(exports, sorted) };
 }
