@@ -23,6 +23,8 @@ describe('partial index predicates', () => {
       true,
     );
     expect(impliesPredicate([{ column: 'a', op: 'is null' }], 'a > 3')).toBe(false);
+    // eq(col, $1) is recorded as `is not null`: it implies `col IS NOT NULL` predicates.
+    expect(impliesPredicate([{ column: 'rid', op: 'is not null' }], '"rid" IS NOT NULL')).toBe(true);
   });
 
   it('compares all-equality columns as a set, sorted columns in order', () => {

@@ -76,7 +76,12 @@ function namesShardKey(tagged: TaggedTemplateExpression, refs: TableRefs, params
     const ref = refs.column(unwrap(span.getExpression()), params);
     if (ref && ref.column === ref.table.keyColumn) return true;
   }
-  const text = template.getText();
+  // The SQL text itself, without the interpolated expressions (`${result.id}` names no column).
+  const text = template.isKind(SyntaxKind.TemplateExpression)
+    ? [template.getHead(), ...spans.map((span) => span.getLiteral())]
+        .map((part) => part.getLiteralText())
+        .join(' ')
+    : template.getLiteralText();
   return [...keys].some((k) => new RegExp(`\\b${k}\\b`, 'i').test(text));
 }
 
@@ -201,6 +206,8 @@ export function readFilter(node: Node | undefined, refs: TableRefs, params: Tabl
     out.equality.push(column);
     const value = name === 'eq' ? literal(second) : undefined;
     if (value) out.predicates.push({ ref: column, column: column.column, op: '=', value });
+    // `col = $1` / `col IN (…)` never matches NULL: it implies `col is not null`.
+    else out.predicates.push({ ref: column, column: column.column, op: 'is not null' });
     return out;
   }
   if ((name === 'isNull' || name === 'isNotNull') && column) {
