@@ -4,16 +4,19 @@ import type { ResolvedConfig } from './config.ts';
 import { helpersModule } from './emit/helpers-module.ts';
 import { indexesJson, indexesSql, indexSnippets } from './emit/indexes-files.ts';
 import { scatterPatterns, scatterReport } from './emit/scatter-report.ts';
-import type { AccessPattern, IndexRecommendation, TableInfo } from './model.ts';
+import type { AccessPattern, IndexRecommendation, SchemaAdvice, TableInfo } from './model.ts';
 import { recommendIndexes } from './recommend/recommend-indexes.ts';
 import { scanQueries } from './scan/scan-queries.ts';
-import { loadSchema } from './schema/load-schema.ts';
+import { withCallbackParams } from './schema/callback-params.ts';
+import { readSchema } from './schema/load-schema.ts';
 
 export interface GenerateResult {
   readonly tables: readonly TableInfo[];
   readonly patterns: readonly AccessPattern[];
   readonly indexes: readonly IndexRecommendation[];
   readonly scatter: readonly AccessPattern[];
+  /** Sharding rules the schema breaks, with the fix (warnings; errors under `--strict`). */
+  readonly schemaAdvice: readonly SchemaAdvice[];
   /** File name (in `out`) → content. */
   readonly files: ReadonlyMap<string, string>;
 }
@@ -25,7 +28,8 @@ function sourceGlobs(config: ResolvedConfig): string[] {
 
 /** Everything `drizzle-shard generate` produces, in memory (nothing is written). */
 export async function generate(config: ResolvedConfig): Promise<GenerateResult> {
-  const tables = await loadSchema(config.schemaFiles);
+  const schema = await readSchema(config.schemaFiles);
+  const tables = withCallbackParams(schema.tables, config.schemaFiles);
   const patterns = scanQueries(sourceGlobs(config), tables, config.root);
   const indexes = recommendIndexes(patterns, tables);
   const scatter = scatterPatterns(patterns, tables);
@@ -34,9 +38,9 @@ export async function generate(config: ResolvedConfig): Promise<GenerateResult> 
     ['indexes.sql', indexesSql(indexes)],
     ['indexes.json', indexesJson(indexes)],
     ['index-snippets.md', indexSnippets(indexes, tables)],
-    ['scatter.md', scatterReport(scatter, tables)],
+    ['scatter.md', scatterReport(patterns, tables)],
   ]);
-  return { tables, patterns, indexes, scatter, files };
+  return { tables, patterns, indexes, scatter, schemaAdvice: schema.advice, files };
 }
 
 /** Output files whose content on disk differs from `result` (missing ones included). */

@@ -6,5 +6,7 @@ export { loadConfig } from './load-config.ts';
 export type * from './model.ts';
 export { covers } from './recommend/covers.ts';
 export { recommendIndexes } from './recommend/recommend-indexes.ts';
+export { analyseSourceFile } from './scan/analyse.ts';
 export { scanQueries } from './scan/scan-queries.ts';
-export { loadSchema } from './schema/load-schema.ts';
+export { loadSchema, readSchema } from './schema/load-schema.ts';
+export { schemaAdvice } from './schema/schema-advice.ts';

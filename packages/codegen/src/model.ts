@@ -19,8 +19,10 @@ export interface ExistingIndex {
   readonly name: string;
   readonly columns: readonly IndexColumn[];
   readonly unique: boolean;
-  /** Partial index: never counted as covering a pattern. */
+  /** Partial index: counts as covering a query only when the query implies its predicate. */
   readonly partial: boolean;
+  /** The partial index's predicate, as SQL text (`"deleted_at" is null`). */
+  readonly predicate?: string;
 }
 
 export interface TableInfo {
@@ -38,6 +40,18 @@ export interface TableInfo {
   readonly columns: readonly ColumnInfo[];
   /** Primary key, unique constraints and indexes (unique or not), as declared. */
   readonly indexes: readonly ExistingIndex[];
+  /** Relations declared with drizzle's `relations()` (for relational `with:` loads). */
+  readonly relations?: readonly RelationInfo[];
+  /** Name of the first parameter of the table's extra-config callback (`(table) => [...]`), if any. */
+  readonly callbackParam?: string;
+}
+
+/** A drizzle relation: the table it loads and the column pairs (this table's, the target's) it joins on. */
+export interface RelationInfo {
+  readonly name: string;
+  /** SQL name of the related table. */
+  readonly target: string;
+  readonly columns: readonly (readonly [string, string])[];
 }
 
 export interface SourceLocation {
@@ -45,19 +59,48 @@ export interface SourceLocation {
   readonly line: number;
 }
 
+/**
+ * Where a query runs: `pinned` to one shard by its key; `scatter` to every shard; `unknown` when
+ * the analysis cannot decide (see `reasons`); `not-analysed` for raw SQL.
+ */
+export type Routing = 'pinned' | 'scatter' | 'unknown' | 'not-analysed';
+
+/** A condition the query always applies that a partial index predicate may be implied by. */
+export interface Predicate {
+  readonly column: string;
+  readonly op: 'is null' | 'is not null' | '=';
+  /** For `=`: the literal as SQL text (`'paid'`, `3`, `true`). */
+  readonly value?: string;
+}
+
 /** One query on one table as written in the app's code. */
 export interface AccessPattern {
   readonly table: string;
+  /** The call that names the table (`.from(t)`, `.update(t)`, `db.query.t.findMany`). */
   readonly location: SourceLocation;
-  readonly kind: 'select' | 'relational' | 'update' | 'delete' | 'count';
+  readonly kind: 'select' | 'relational' | 'update' | 'delete' | 'count' | 'raw';
   /** SQL columns compared with `=` / `inArray` (in source order, deduplicated). */
   readonly equality: readonly string[];
   /** SQL columns compared with `<`, `>`, `between`, … */
   readonly range: readonly string[];
+  /** SQL columns compared in ways an index seek cannot use (`ne`, `isNull`, `not…`). */
+  readonly compared: readonly string[];
   readonly orderBy: readonly IndexColumn[];
   readonly limit: boolean;
   /** The query pins the shard key (it will route to one shard). */
   readonly hasShardKey: boolean;
+  readonly routing: Routing;
+  /** Why the routing is what it is, in words (`team_id only set under a condition at q.ts:12`). */
+  readonly reasons: readonly string[];
+  /** Sharded tables joined without equality of the shard keys (the join crosses shards). */
+  readonly crossShardJoins: readonly string[];
+  /** Conditions always applied that can imply a partial index's predicate. */
+  readonly predicates: readonly Predicate[];
+  /**
+   * Every filter of the query was read and is in `equality`/`range` (no joins, no opaque or
+   * optional parts): a helper can repeat the query exactly.
+   */
+  readonly exact: boolean;
 }
 
 /** A composite index to create: shard key first, then equality, then range/sort columns. */
@@ -69,4 +112,18 @@ export interface IndexRecommendation {
   readonly unique: boolean;
   /** The queries that motivated it. */
   readonly sources: readonly SourceLocation[];
+  /** What the index saves, in rows read without it (see `estimateBenefit`). */
+  readonly benefit?: string;
+}
+
+/** A broken sharding rule of the schema, with the change that fixes it. */
+export interface SchemaAdvice {
+  readonly table: string;
+  readonly rule:
+    | 'primary-key-includes-key'
+    | 'unique-includes-key'
+    | 'fk-colocated'
+    | 'fk-to-sharded'
+    | 'key-not-null';
+  readonly message: string;
 }

@@ -89,7 +89,9 @@ describe('edge cases', () => {
           { name: 'at', direction: 'asc' },
         ],
         unique: false,
-        sources: [{ file: 'src/queries.ts', line: lineOf('src/queries.ts', /^\s+db$/, 'topNotes') }],
+        sources: [{ file: 'src/queries.ts', line: lineOf('src/queries.ts', /\.from\(n\)/, 'topNotes') }],
+        benefit:
+          'from the query shape: without it reads every `notes` row matching (owner) through a declared index and filters on topic, then sorts them for a LIMIT on score, at; with it, only the rows returned',
       },
     ]);
     // The relational query (callback where/orderBy) gives notes(owner, at DESC).

@@ -11,7 +11,7 @@ import {
 import { parseCommand } from '../args.ts';
 import type { Output } from '../output.ts';
 
-export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter]
+export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter] [--strict]
 
 Config: drizzle-shard.config.ts (export default defineConfig({ schema, queries, out })), else the
 schema of drizzle.config.ts, else the flags.
@@ -24,6 +24,8 @@ Reads the schema and the app's queries; writes to the config's \`out\` folder:
 
   --check            write nothing; exit 1 when any output is stale (for CI)
   --fail-on-scatter  exit 1 when some query fans out
+  --strict           schema rule violations (key missing from a primary/unique key, nullable
+                     shard key, foreign key across shard groups) are errors: exit 1
 Exit codes: 0 ok, 1 stale or scatter (as asked), 2 bad config/schema/source.
 `;
 
@@ -49,6 +51,7 @@ export async function generateCommand(
       out: { type: 'string' },
       check: { type: 'boolean', default: false },
       'fail-on-scatter': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +76,8 @@ export async function generateCommand(
       `${result.tables.length} tables (${sharded} sharded), ${result.patterns.length} queries read, ` +
         `${result.indexes.length} indexes recommended, ${result.scatter.length} fan-out queries\n`,
     );
+    const level = values.strict ? 'error' : 'warning';
+    for (const a of result.schemaAdvice) io.err.write(`${level}: [${a.rule}] ${a.message}\n`);
     const outDir = path.relative(cwd, config.out) || '.';
     if (values.check) {
       const stale = staleFiles(result, config.out);
@@ -101,7 +106,7 @@ export async function generateCommand(
         io.err.write(`fan-out: ${p.location.file}:${p.location.line} (${p.table})\n`);
       return 1;
     }
-    return 0;
+    return values.strict && result.schemaAdvice.length ? 1 : 0;
   } catch (error) {
     if (error instanceof CodegenError) {
       io.err.write(`drizzle-shard generate: ${error.message} [${error.code}]\n`);

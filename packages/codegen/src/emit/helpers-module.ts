@@ -17,7 +17,8 @@ function sortHelpers(table: TableInfo, patterns: readonly AccessPattern[]): stri
   const bodies = new Map<string, string>();
   for (const p of patterns) {
     if (p.table !== table.name || !p.hasShardKey || p.orderBy.length === 0) continue;
-    if (p.equality.some((c) => c !== table.keyColumn)) continue;
+    // The helper repeats the query: only for one whose whole filter is the key (nothing dropped).
+    if (!p.exact || p.range.length || p.equality.some((c) => c !== table.keyColumn)) continue;
     const name = `by${p.orderBy.map((o) => pascal(prop(o.name)) + (o.direction === 'desc' ? 'Desc' : '')).join('Then')}`;
     const order = p.orderBy.map((o) => `${o.direction}(${table.exportName}.${prop(o.name)})`).join(', ');
     seen.set(name, [...(seen.get(name) ?? []), `${p.location.file}:${p.location.line}`]);

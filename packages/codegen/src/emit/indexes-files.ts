@@ -7,7 +7,12 @@ const where = (rec: IndexRecommendation) => rec.sources.map((s) => `${s.file}:${
 /** `indexes.sql`: one `CREATE INDEX CONCURRENTLY IF NOT EXISTS` per recommendation, with its reasons. */
 export function indexesSql(recs: readonly IndexRecommendation[]): string {
   const body = recs.length
-    ? recs.map((rec) => `-- for ${where(rec)}\n${createIndexSql(rec).replace(/;?\s*$/, ';')}\n`).join('\n')
+    ? recs
+        .map(
+          (rec) =>
+            `-- for ${where(rec)}\n${rec.benefit ? `-- ${rec.benefit}\n` : ''}${createIndexSql(rec).replace(/;?\s*$/, ';')}\n`,
+        )
+        .join('\n')
     : '-- No missing indexes: every observed query is served by a declared index.\n';
   return withHeader(
     `-- Run on every shard primary (outside a transaction), or: drizzle-shard indexes apply\n\n${body}`,
@@ -30,10 +35,11 @@ export function indexSnippets(recs: readonly IndexRecommendation[], tables: read
   for (const [name, list] of byTable) {
     const table = tables.find((t) => t.name === name)!;
     const prop = (column: string) => table.columns.find((c) => c.name === column)?.property ?? column;
+    const param = table.callbackParam ?? 't';
     lines.push(`## ${table.exportName} (${table.file.split('/').pop()})`, '', '```ts');
     for (const rec of list) {
       const cols = rec.columns
-        .map((c) => `t.${prop(c.name)}${c.direction === 'desc' ? '.desc()' : ''}`)
+        .map((c) => `${param}.${prop(c.name)}${c.direction === 'desc' ? '.desc()' : ''}`)
         .join(', ');
       lines.push(`${rec.unique ? 'uniqueIndex' : 'index'}('${rec.name}').on(${cols}), // ${where(rec)}`);
     }

@@ -1,11 +1,25 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { getTableColumns, is, Table } from 'drizzle-orm';
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import { getTableColumns, is, Relations, Table } from 'drizzle-orm';
+import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { shardingOf } from 'drizzle-shard';
 import { tsImport } from 'tsx/esm/api';
 import { CodegenError } from '../errors.ts';
-import type { ExistingIndex, IndexColumn, TableInfo } from '../model.ts';
+import type { ExistingIndex, IndexColumn, SchemaAdvice, TableInfo } from '../model.ts';
+import { relationsOf } from './relations.ts';
+import { schemaAdvice } from './schema-advice.ts';
+
+const dialect = new PgDialect();
+
+/** A partial index's `where` as SQL text, its parameters inlined as literals. */
+function predicateText(where: SQL): string {
+  const query = dialect.sqlToQuery(where);
+  return query.sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = query.params[Number(n) - 1];
+    return typeof value === 'string' ? `'${value.replaceAll("'", "''")}'` : String(value);
+  });
+}
 
 function indexesOf(table: PgTable): ExistingIndex[] {
   const config = getTableConfig(table);
@@ -50,6 +64,7 @@ function indexesOf(table: PgTable): ExistingIndex[] {
       columns,
       unique: index.config.unique,
       partial: !!index.config.where,
+      ...(index.config.where ? { predicate: predicateText(index.config.where) } : {}),
     });
   }
   return out;
@@ -88,7 +103,15 @@ function locate(error: unknown, file: string): string {
  * describes every exported drizzle table: columns, sharding, declared indexes.
  */
 export async function loadSchema(files: readonly string[]): Promise<TableInfo[]> {
+  return (await readSchema(files)).tables;
+}
+
+/** {@link loadSchema}, and the sharding rules the schema breaks, each with its fix. */
+export async function readSchema(
+  files: readonly string[],
+): Promise<{ tables: TableInfo[]; advice: SchemaAdvice[] }> {
   const tables: TableInfo[] = [];
+  const exports: Record<string, unknown> = {};
   for (const file of files) {
     if (!existsSync(file))
       throw new CodegenError('CODEGEN_SCHEMA_LOAD_FAILED', `Schema file not found: ${file}`);
@@ -107,7 +130,10 @@ export async function loadSchema(files: readonly string[]): Promise<TableInfo[]>
       );
     }
     for (const [exportName, value] of Object.entries(module)) {
-      if (is(value, Table)) tables.push(describe(exportName, file, value as PgTable));
+      if (is(value, Relations)) exports[exportName] = value;
+      if (!is(value, Table)) continue;
+      tables.push(describe(exportName, file, value as PgTable));
+      exports[exportName] = value;
     }
   }
   if (tables.length === 0) {
@@ -127,5 +153,9 @@ export async function loadSchema(files: readonly string[]): Promise<TableInfo[]>
     }
     seen.set(t.exportName, t);
   }
-  return [...seen.values()].sort((a, b) => a.exportName.localeCompare(b.exportName));
+  const relations = relationsOf(exports);
+  const sorted = [...seen.values()]
+    .map((t) => (relations.has(t.exportName) ? { ...t, relations: relations.get(t.exportName)! } : t))
+    .sort((a, b) => a.exportName.localeCompare(b.exportName));
+  return { tables: sorted, advice: schemaAdvice(exports, sorted) };
 }
