@@ -5,6 +5,7 @@ import { helpersModule } from './emit/helpers-module.ts';
 import { indexesJson, indexesSql, indexSnippets } from './emit/indexes-files.ts';
 import { scatterPatterns, scatterReport } from './emit/scatter-report.ts';
 import type { AccessPattern, IndexRecommendation, SchemaAdvice, TableInfo } from './model.ts';
+import { plannerBenefits } from './recommend/planner-benefit.ts';
 import { recommendIndexes } from './recommend/recommend-indexes.ts';
 import { scanQueries } from './scan/scan-queries.ts';
 import { withCallbackParams } from './schema/callback-params.ts';
@@ -26,12 +27,22 @@ function sourceGlobs(config: ResolvedConfig): string[] {
   return [...config.queries.map((q) => path.resolve(config.root, q)), `!${path.resolve(config.out)}/**`];
 }
 
+/** Options of {@link generate}. */
+export interface GenerateOptions {
+  /** A database with the app's data (one shard): index benefits come from its planner statistics. */
+  readonly url?: string;
+}
+
 /** Everything `drizzle-shard generate` produces, in memory (nothing is written). */
-export async function generate(config: ResolvedConfig): Promise<GenerateResult> {
+export async function generate(
+  config: ResolvedConfig,
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
   const schema = await readSchema(config.schemaFiles);
   const tables = withCallbackParams(schema.tables, config.schemaFiles);
   const patterns = scanQueries(sourceGlobs(config), tables, config.root);
-  const indexes = recommendIndexes(patterns, tables);
+  const shaped = recommendIndexes(patterns, tables);
+  const indexes = options.url ? await plannerBenefits(options.url, shaped, tables) : shaped;
   const scatter = scatterPatterns(patterns, tables);
   const files = new Map<string, string>([
     ['helpers.ts', helpersModule(tables, patterns, config.out)],

@@ -1,7 +1,7 @@
 export * from './apply/index.ts';
 export { type CodegenConfig, defineConfig, type ResolvedConfig, resolveConfig } from './config.ts';
 export { CodegenError, type CodegenErrorCode } from './errors.ts';
-export { type GenerateResult, generate, staleFiles, writeOutputs } from './generate.ts';
+export { type GenerateOptions, type GenerateResult, generate, staleFiles, writeOutputs } from './generate.ts';
 export { loadConfig } from './load-config.ts';
 export type * from './model.ts';
 export { covers } from './recommend/covers.ts';

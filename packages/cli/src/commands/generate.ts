@@ -11,7 +11,7 @@ import {
 import { parseCommand } from '../args.ts';
 import type { Output } from '../output.ts';
 
-export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter] [--strict]
+export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter] [--strict] [--url URL]
 
 Config: drizzle-shard.config.ts (export default defineConfig({ schema, queries, out })), else the
 schema of drizzle.config.ts, else the flags.
@@ -24,6 +24,8 @@ Reads the schema and the app's queries; writes to the config's \`out\` folder:
 
   --check            write nothing; exit 1 when any output is stale (for CI)
   --fail-on-scatter  exit 1 when some query fans out
+  --url URL          a database with the app's data (one shard): index benefits are estimated
+                     from its planner statistics instead of the query shape
   --strict           schema rule violations (key missing from a primary/unique key, nullable
                      shard key, foreign key across shard groups) are errors: exit 1
 Exit codes: 0 ok, 1 stale or scatter (as asked), 2 bad config/schema/source.
@@ -52,6 +54,7 @@ export async function generateCommand(
       check: { type: 'boolean', default: false },
       'fail-on-scatter': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,7 +73,7 @@ export async function generateCommand(
           cwd,
         )
       : await loadConfig(cwd, values.config);
-    const result = await generate(config);
+    const result = await generate(config, values.url ? { url: values.url } : {});
     const sharded = result.tables.filter((t) => t.sharding === 'sharded').length;
     io.out.write(
       `${result.tables.length} tables (${sharded} sharded), ${result.patterns.length} queries read, ` +

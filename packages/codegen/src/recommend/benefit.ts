@@ -1,6 +1,15 @@
 import type { IndexColumn, TableInfo } from '../model.ts';
 import { covers } from './covers.ts';
 
+/** How many leading columns of a wanted index a declared (full) index already seeks on. */
+export function servedPrefix(table: TableInfo, columns: readonly IndexColumn[], sortFrom: number): number {
+  for (let n = columns.length - 1; n > 0; n--) {
+    const prefix = columns.slice(0, n);
+    if (table.indexes.some((i) => !i.partial && covers(i, prefix, Math.min(sortFrom, n)))) return n;
+  }
+  return 0;
+}
+
 /**
  * What an index saves, from the query's shape: the rows read without it (everything the best
  * declared index narrows to, or the whole table on the shard) against the rows read with it.

@@ -1,36 +1,12 @@
 import path from 'node:path';
-import { type CallExpression, type Node, type SourceFile, SyntaxKind } from 'ts-morph';
+import { type SourceFile, SyntaxKind } from 'ts-morph';
 import type { AccessPattern, Routing, TableInfo } from '../model.ts';
-import { emptyFilter, type Filter, mergeFilter, orderColumns, readFilter } from './conditions.ts';
-import { queryChain } from './query-chain.ts';
+import { builderQuery } from './builder-query.ts';
+import { orderColumns } from './conditions.ts';
+import type { QueryParts } from './query-parts.ts';
 import { rawSqlPatterns } from './raw-sql.ts';
-import { type ColumnRef, type TableParams, TableRefs } from './table-refs.ts';
-import { unwrap } from './values.ts';
-
-const JOINS = new Set([
-  'innerJoin',
-  'leftJoin',
-  'rightJoin',
-  'fullJoin',
-  'crossJoin',
-  'innerJoinLateral',
-  'leftJoinLateral',
-  'crossJoinLateral',
-]);
-
-/** Everything the analysis read from one query, before it is turned into a finding. */
-interface QueryParts {
-  readonly table: TableInfo;
-  /** The node naming the table: where the finding points. */
-  readonly at: Node;
-  readonly kind: AccessPattern['kind'];
-  readonly filter: Filter;
-  readonly joins: readonly { table: TableInfo; on: Filter }[];
-  readonly order: readonly Node[];
-  readonly params: TableParams;
-  readonly limit: boolean;
-  readonly escapes: readonly string[];
-}
+import { relationalQuery } from './relational-query.ts';
+import { type ColumnRef, TableRefs } from './table-refs.ts';
 
 const sameGroup = (a: TableInfo, b: TableInfo) =>
   a.sharding === 'sharded' && b.sharding === 'sharded' && a.keyKind === b.keyKind;
@@ -112,157 +88,16 @@ function finding(parts: QueryParts, refs: TableRefs, root: string): AccessPatter
   };
 }
 
-/** A builder query from `.from(t)`, `.update(t)`, `.delete(t)` or `$count(t, where)`. */
-function builderQuery(call: CallExpression, refs: TableRefs): QueryParts | undefined {
-  const callee = call.getExpression();
-  if (!callee.isKind(SyntaxKind.PropertyAccessExpression)) return undefined;
-  const method = callee.getName();
-  if (method !== 'from' && method !== 'update' && method !== 'delete' && method !== '$count')
-    return undefined;
-  const [first, second] = call.getArguments();
-  const table = refs.table(first ? unwrap(first) : undefined);
-  if (!table) return undefined;
-  const params: TableParams = new Map();
-  if (method === '$count')
-    return {
-      table,
-      at: callee.getNameNode(),
-      kind: 'count',
-      filter: readFilter(second, refs, params),
-      joins: [],
-      order: [],
-      params,
-      limit: false,
-      escapes: [],
-    };
-  const chain = queryChain(call);
-  const filter = emptyFilter();
-  const joins: { table: TableInfo; on: Filter }[] = [];
-  for (const c of chain.calls) {
-    if (c.name === 'where') {
-      const read = readFilter(c.call.getArguments()[0], refs, params);
-      if (c.conditional) {
-        filter.optional.push(
-          ...read.equality.map((ref) => ({
-            ref,
-            where: `in a \`.where()\` under a condition at ${c.call.getSourceFile().getBaseName()}:${c.call.getStartLineNumber()}`,
-          })),
-        );
-        filter.others += 1;
-      } else mergeFilter(filter, read);
-    }
-    if (JOINS.has(c.name)) {
-      const [target, on] = c.call.getArguments();
-      const joinedTable = refs.table(target ? unwrap(target) : undefined);
-      if (joinedTable) joins.push({ table: joinedTable, on: readFilter(on, refs, params) });
-      else filter.others += 1;
-    }
-  }
-  return {
-    table,
-    at: callee.getNameNode(),
-    kind: method === 'from' ? 'select' : method,
-    filter,
-    joins,
-    order: chain.calls
-      .filter((c) => c.name === 'orderBy' && !c.conditional)
-      .flatMap((c) => c.call.getArguments()),
-    params,
-    limit: chain.calls.some((c) => c.name === 'limit'),
-    escapes: chain.escapes,
-  };
-}
-
-/**
- * The tables a relational query loads through `with: { rel: true | { with: … } }`, as joins on the
- * relation's columns (so a relation to another shard shows as a cross-shard join).
- */
-function withJoins(
-  node: Node | undefined,
-  table: TableInfo,
-  refs: TableRefs,
-  depth = 0,
-): { table: TableInfo; on: Filter }[] {
-  const options = node ? unwrap(node) : undefined;
-  if (!options?.isKind(SyntaxKind.ObjectLiteralExpression) || depth > 4) return [];
-  const out: { table: TableInfo; on: Filter }[] = [];
-  for (const p of options.getProperties()) {
-    if (!p.isKind(SyntaxKind.PropertyAssignment) && !p.isKind(SyntaxKind.ShorthandPropertyAssignment))
-      continue;
-    const relation = table.relations?.find((r) => r.name === p.getName());
-    const target = relation && refs.bySqlName(relation.target);
-    if (!relation || !target) continue;
-    const on = emptyFilter();
-    for (const [from, to] of relation.columns)
-      on.links.push([
-        { table, column: from },
-        { table: target, column: to },
-      ]);
-    out.push({ table: target, on });
-    const value = p.isKind(SyntaxKind.PropertyAssignment) ? unwrap(p.getInitializerOrThrow()) : undefined;
-    if (value?.isKind(SyntaxKind.ObjectLiteralExpression)) {
-      const nested = value.getProperty('with');
-      if (nested?.isKind(SyntaxKind.PropertyAssignment))
-        out.push(...withJoins(nested.getInitializer(), target, refs, depth + 1));
-    }
-  }
-  return out;
-}
-
-/** A relational query: `db.query.t.findMany({ where, orderBy, limit })` / `findFirst`. */
-function relationalQuery(call: CallExpression, refs: TableRefs): QueryParts | undefined {
-  const callee = call.getExpression();
-  if (!callee.isKind(SyntaxKind.PropertyAccessExpression)) return undefined;
-  const method = callee.getName();
-  if (method !== 'findMany' && method !== 'findFirst') return undefined;
-  const access = callee.getExpression();
-  if (!access.isKind(SyntaxKind.PropertyAccessExpression)) return undefined;
-  const owner = access.getExpression();
-  if (!owner.isKind(SyntaxKind.PropertyAccessExpression) || owner.getName() !== 'query') return undefined;
-  const table = refs.byExportName(access.getName());
-  if (!table) return undefined;
-  const first = call.getArguments()[0];
-  const options = first ? unwrap(first) : undefined;
-  const filter = emptyFilter();
-  const params = new Map<string, TableInfo>();
-  let order: Node[] = [];
-  let limit = method === 'findFirst';
-  let joins: { table: TableInfo; on: Filter }[] = [];
-  if (options?.isKind(SyntaxKind.ObjectLiteralExpression)) {
-    const prop = (name: string) => {
-      const p = options.getProperty(name);
-      return p?.isKind(SyntaxKind.PropertyAssignment) ? p.getInitializer() : undefined;
-    };
-    const where = prop('where');
-    const orderBy = prop('orderBy');
-    for (const fn of [where, orderBy]) {
-      const param = fn?.isKind(SyntaxKind.ArrowFunction) ? fn.getParameters()[0] : undefined;
-      if (param) params.set(param.getName(), table);
-    }
-    mergeFilter(filter, readFilter(where, refs, params));
-    order = orderBy ? [orderBy] : [];
-    limit ||= prop('limit') !== undefined;
-    joins = withJoins(prop('with'), table, refs);
-    if (!where && options.getProperty('where'))
-      filter.unknown.push('the `where` option is not a plain property');
-  } else if (options) filter.unknown.push('the options are not an object literal');
-  return {
-    table,
-    at: access.getNameNode(),
-    kind: 'relational',
-    filter,
-    joins,
-    order,
-    params,
-    limit,
-    escapes: [],
-  };
-}
-
 /**
  * The per-query findings of one source file: every drizzle query on the schema's tables (builder
  * chains, `$count`, relational queries, raw `execute(sql…)`), with what it filters, how it routes
  * and why. A library function: the report writers and lint rules share it.
+ *
+ * @example
+ * const project = new Project();
+ * const file = project.addSourceFileAtPath('src/queries/documents.ts');
+ * for (const f of analyseSourceFile(file, await loadSchema(['src/schema.ts']), process.cwd()))
+ *   if (f.routing !== 'pinned') console.log(`${f.location.file}:${f.location.line}`, f.routing, f.reasons);
  */
 export function analyseSourceFile(
   file: SourceFile,
