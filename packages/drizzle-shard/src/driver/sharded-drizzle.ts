@@ -31,7 +31,6 @@ import {
 } from '../schema/annotations.ts';
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
 import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
-import { fanoutInfo } from './fanout-info.ts';
 import { serverIdentityCheck } from './server-identity.ts';
 import { ShardExecutor } from './shard-executor.ts';
 import { cacheHandle, openShardNode, type ShardNode } from './shard-node.ts';
@@ -311,7 +310,9 @@ function routeCount<TSchema extends Record<string, unknown>>(
       async (route) => {
         const shards = executor.targets({ statement: 'select', route, write: false }, {});
         if (shards.length === 1) return nodes[shards[0]!]!.db.$count(source, filters);
-        const { values, failed } = await executor.onShards(shards, (s) => nodes[s]!.db.$count(source, filters));
+        const { values, failed } = await executor.onShards(shards, (s) =>
+          nodes[s]!.db.$count(source, filters),
+        );
         if (failed.length > 0) {
           // A count is one number: without a shard it would be silently wrong, whatever the policy.
           const missing = failed.map((f) => f.shard).sort((a, b) => a - b);
