@@ -111,6 +111,7 @@ function openNode<TSchema extends Record<string, unknown>>(
     cache: config.cache ? new ShardScopedCache(config.cache, shard) : undefined,
     cacheStatements: !pgbouncer && (settings.cacheStatements ?? false),
     guard,
+    showParameters: config.debug?.parameters === true,
   });
   return { client, session, relational };
 }

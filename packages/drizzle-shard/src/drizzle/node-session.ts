@@ -10,6 +10,7 @@ import type {
 import { PostgresJsPreparedQuery, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import type { RelationalSchemaConfig, TablesRelationalConfig } from 'drizzle-orm/relations';
 import type { Sql, TransactionSql } from 'postgres';
+import { redactError } from '../redact-error.ts';
 import { DelegatingPreparedQuery } from './delegating-query.ts';
 import type { RoutingDialect } from './routing-dialect.ts';
 import { cachingClient, mayChangeSchema, type StatementClient, schemaEpoch } from './statement-cache.ts';
@@ -30,6 +31,8 @@ export interface NodeSessionOptions {
   readonly cacheStatements: boolean;
   /** Checks a statement's plan before it runs (shard-bound dbs refuse keys of other shards). */
   readonly guard?: (plan: StatementPlan | undefined, inTransaction: boolean) => void;
+  /** Keep parameter values in errors (the db's `debug.parameters`); default false. */
+  readonly showParameters?: boolean;
 }
 
 /**
@@ -174,7 +177,7 @@ export class NodeSession<
     query: Query,
     args: PreparedArgs,
   ): PgPreparedQuery<T> {
-    return new PostgresJsPreparedQuery<T>(
+    const prepared = new PostgresJsPreparedQuery<T>(
       this.statements as unknown as Sql,
       query.sql,
       query.params,
@@ -187,6 +190,7 @@ export class NodeSession<
       args.name !== undefined || this.cachesStatements,
       args.mapper as never,
     ) as PgPreparedQuery<T>;
+    return redacting(prepared, this.nodeOptions.showParameters ?? false);
   }
 
   /**
@@ -236,6 +240,22 @@ export class NodeSession<
       return value;
     });
   }
+}
+
+/**
+ * Errors of a statement run on this node carry no parameter values (row data, keys): the same
+ * redaction as routed and fan-out statements, so shard-bound dbs and transactions match them.
+ */
+function redacting<T extends PreparedQueryConfig>(
+  prepared: PgPreparedQuery<T>,
+  showParameters: boolean,
+): PgPreparedQuery<T> {
+  const redact = (error: unknown): never => {
+    throw redactError(error, showParameters);
+  };
+  const execute = prepared.execute.bind(prepared);
+  prepared.execute = (placeholders) => execute(placeholders).catch(redact);
+  return prepared;
 }
 
 /** A raw statement that may be DDL: once it has run, cached statements are prepared anew. */

@@ -138,6 +138,37 @@ describe('no secrets in errors', () => {
           .select()
           .from(users)
           .where(eq(users.name, sql`(${m})::date::text`)),
+      // the same through a shard-bound db: select, insert, update, delete, and in a transaction
+      (m) =>
+        db
+          .shard(1003)
+          .select()
+          .from(users)
+          .where(and(eq(users.email, sql`(${m})::uuid::text`), eq(users.id, 1003))),
+      (m) => db.shard(1001).insert(users).values({ id: 1001, email: m, name: m }),
+      (m) =>
+        db
+          .shard(1002)
+          .update(users)
+          .set({ name: m, email: sql`(${m})::int::text` })
+          .where(eq(users.id, 1002)),
+      (m) =>
+        db
+          .shard(1004)
+          .delete(users)
+          .where(and(eq(users.id, 1004), eq(users.name, sql`(${m})::date::text`))),
+      (m) =>
+        db.shard(1005).transaction(async (tx) => {
+          await tx.update(users).set({ name: m }).where(eq(users.id, 1005));
+          await tx.insert(users).values({ id: 1005, email: m, name: m });
+        }),
+      (m) =>
+        db.shardAt(0).transaction(async (tx) => {
+          await tx
+            .select()
+            .from(countries)
+            .where(eq(countries.name, sql`(${m})::int::text`));
+        }),
     ];
     const counts = faultCounts();
     for (let round = 0; round < 3; round++) {
@@ -180,6 +211,15 @@ describe('no secrets in errors', () => {
           (e: unknown) => e,
         )) as { params?: unknown[] };
       expect(error.params, inspect(error)).toContain('dbg@x');
+      const bound = (await db
+        .shard(1001)
+        .insert(users)
+        .values({ id: 1001, email: 'dbg-bound@x', name: 'dbg' })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as { params?: unknown[] };
+      expect(bound.params, inspect(bound)).toContain('dbg-bound@x');
     } finally {
       await db.close();
     }
