@@ -63,6 +63,34 @@ function connect(field: string, open: () => Sql): Sql {
   }
 }
 
+/** A postgres.js pool on a node, with the db's pool settings; `max` overrides the pool size. */
+function openPool(
+  node: NodeConfig,
+  config: ShardedDrizzleConfig<Record<string, unknown>>,
+  role: 'primary' | 'replica',
+  onnotice: (notice: Notice) => void,
+  field: string,
+  max?: number,
+): Sql {
+  const settings = typeof node === 'string' ? { url: node } : node;
+  return connect(field, () =>
+    postgres(settings.url, {
+      // postgres.js prints notices to stdout by default; they go to db.events ('notice') instead.
+      onnotice,
+      // A replica that went away must fail fast so its reads move on: postgres.js otherwise
+      // waits up to 20 s (growing backoff) before reconnecting, holding the queued reads.
+      ...(role === 'replica' ? REPLICA_POOL_DEFAULTS : {}),
+      ...config.pool,
+      ...settings.options,
+      // Behind PgBouncer (1.18 in transaction mode), postgres.js pipelining queries on a busy
+      // connection wedged it for good once a server went away: no query on it was answered
+      // again, even after the server came back. One query at a time per connection there.
+      ...(settings.pgbouncer ? { prepare: false, max_pipeline: 0 } : {}),
+      ...(max === undefined ? {} : { max }),
+    }),
+  );
+}
+
 interface OpenedNode {
   readonly client: Sql;
   readonly session: Session;
@@ -82,18 +110,7 @@ function openNode<TSchema extends Record<string, unknown>>(
 ): OpenedNode {
   const settings = typeof node === 'string' ? { url: node } : node;
   const pgbouncer = settings.pgbouncer ?? false;
-  const client = connect(field, () =>
-    postgres(settings.url, {
-      // postgres.js prints notices to stdout by default; they go to db.events ('notice') instead.
-      onnotice,
-      // A replica that went away must fail fast so its reads move on: postgres.js otherwise
-      // waits up to 20 s (growing backoff) before reconnecting, holding the queued reads.
-      ...(role === 'replica' ? REPLICA_POOL_DEFAULTS : {}),
-      ...config.pool,
-      ...settings.options,
-      ...(pgbouncer ? { prepare: false } : {}),
-    }),
-  );
+  const client = openPool(node, config, role, onnotice, field);
   // drizzle() installs its type parsers on the client and extracts the relational schema.
   const plain = drizzle(client, { schema: config.schema, casing: config.casing });
   const schemaConfig = (
@@ -162,6 +179,15 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     return {
       name: `shard${shard}/replica${r + 1}`,
       client: opened.client,
+      // Its own connection: a probe queued behind the reads it checks on would prove nothing.
+      probeClient: openPool(
+        node,
+        config as ShardedDrizzleConfig<Record<string, unknown>>,
+        'replica',
+        noticesOf(`shard${shard}/replica${r + 1}`),
+        `shards[${shard}].replicas[${r}]`,
+        1,
+      ),
       session: opened.session,
       healthy: false,
       reason: 'waiting for the first health check',
@@ -187,6 +213,6 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     db,
     session: primary.session,
     replicas,
-    clients: [primary.client, ...replicaNodes.map((r) => r.client)],
+    clients: [primary.client, ...replicaNodes.flatMap((r) => [r.client, r.probeClient])],
   };
 }

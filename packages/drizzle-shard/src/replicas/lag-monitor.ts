@@ -46,7 +46,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /**
  * Polls one shard: the primary's WAL position and identity, then each replica's replay position
  * and lag. A replica over `maxLagMs`/`maxLagBytes`, failing, slow, promoted, or replicating
- * another cluster is ejected; it is re-admitted at the first poll that finds it fine again.
+ * another cluster is ejected; it is admitted at its first good poll, and re-admitted after `readmitAfterPolls` good
+ * polls in a row.
  * Lag in time is read off the primary's own history: the monitor remembers when the primary was
  * at which WAL position, and a replica's lag is how long ago the primary first passed the
  * replica's replay position. Unlike `now() - pg_last_xact_replay_timestamp()`, this does not
@@ -142,8 +143,16 @@ export class LagMonitor {
     } catch (error) {
       problem = `health check failed: ${redactText((error as Error)?.message ?? String(error))}`;
     }
-    if (problem) this.eject(replica, problem);
-    else this.readmit(replica);
+    if (problem) {
+      this.eject(replica, problem);
+      return;
+    }
+    // An ejected replica comes back after readmitAfterPolls good polls in a row: a restarting
+    // server answers a poll between refusals, and each flip would send reads into its errors.
+    replica.goodPolls = (replica.goodPolls ?? 0) + 1;
+    if (replica.admitted !== true || replica.goodPolls >= this.options.readmitAfterPolls) {
+      this.readmit(replica);
+    }
   }
 
   /** Asks each healthy replica for its replay position until one reaches `lsn` or `waitMs` passes. */
@@ -172,6 +181,7 @@ export class LagMonitor {
   /** Takes a replica out of rotation now (also used when a read on it fails). */
   eject(replica: ReplicaNode, reason: string): void {
     replica.reason = reason;
+    replica.goodPolls = 0;
     if (!replica.healthy) return;
     replica.healthy = false;
     this.events.emit('replica-ejected', { shard: this.shard, replica: replica.name, reason });
@@ -179,6 +189,7 @@ export class LagMonitor {
 
   private readmit(replica: ReplicaNode): void {
     replica.reason = undefined;
+    replica.admitted = true;
     if (replica.healthy) return;
     replica.healthy = true;
     this.events.emit('replica-readmitted', { shard: this.shard, replica: replica.name });

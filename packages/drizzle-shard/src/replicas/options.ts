@@ -19,6 +19,20 @@ export interface ReplicaOptions {
    * restarts. Set it above your slowest replica query, or 0 to never give up. Default 30,000 ms.
    */
   readonly readTimeoutMs?: number;
+  /**
+   * A replica read with no answer after this long makes the router probe the replica (`select 1`
+   * on a connection of its own, which must answer within the same time). A replica that answers
+   * is alive and the read keeps waiting (up to `readTimeoutMs`); one that does not (stopped
+   * behind PgBouncer, a dead connection) is ejected and the read moves to the next replica or
+   * the primary, so such a read waits about twice this long more than its own time. Default
+   * 250 ms; 0 turns probing off.
+   */
+  readonly stallTimeoutMs?: number;
+  /**
+   * Good health polls in a row an ejected replica needs to be re-admitted (a restarting server
+   * answers a poll between refusals). Default 3; the first admission needs one.
+   */
+  readonly readmitAfterPolls?: number;
 }
 
 export type ResolvedReplicaOptions = Required<ReplicaOptions>;
@@ -31,6 +45,8 @@ export function resolveReplicaOptions(options: ReplicaOptions = {}): ResolvedRep
     monitorIntervalMs: options.monitorIntervalMs ?? 1_000,
     healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
     readTimeoutMs: options.readTimeoutMs ?? 30_000,
+    stallTimeoutMs: options.stallTimeoutMs ?? 250,
+    readmitAfterPolls: options.readmitAfterPolls ?? 3,
   };
   if (resolved.policy !== 'round-robin' && resolved.policy !== 'least-lag') {
     throw new DrizzleShardError('CONFIG_INVALID', `replicas.policy must be 'round-robin' or 'least-lag'.`);
@@ -46,6 +62,12 @@ export function resolveReplicaOptions(options: ReplicaOptions = {}): ResolvedRep
   }
   if (!Number.isFinite(resolved.readTimeoutMs) || resolved.readTimeoutMs < 0) {
     throw new DrizzleShardError('CONFIG_INVALID', 'replicas.readTimeoutMs must be ≥ 0 (0: no limit).');
+  }
+  if (!Number.isFinite(resolved.stallTimeoutMs) || resolved.stallTimeoutMs < 0) {
+    throw new DrizzleShardError('CONFIG_INVALID', 'replicas.stallTimeoutMs must be ≥ 0 (0: off).');
+  }
+  if (!Number.isInteger(resolved.readmitAfterPolls) || resolved.readmitAfterPolls < 1) {
+    throw new DrizzleShardError('CONFIG_INVALID', 'replicas.readmitAfterPolls must be an integer ≥ 1.');
   }
   return resolved;
 }

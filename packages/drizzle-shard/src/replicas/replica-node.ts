@@ -6,6 +6,14 @@ export interface ReplicaNode {
   /** `shard0/replica1`: 1-based position in the config (as the test kit names nodes), stable across restarts. */
   readonly name: string;
   readonly client: Sql;
+  /** A one-connection pool of its own, for stall probes (see `stall-probe.ts`). */
+  readonly probeClient: Sql;
+  /** Good polls in a row since the last problem (re-admission needs `readmitAfterPolls`). */
+  goodPolls?: number;
+  /** Whether it was ever admitted (the first good poll admits it at once). */
+  admitted?: boolean;
+  /** The stall probe in flight, shared by the reads waiting on this replica. */
+  probe?: Promise<boolean>;
   readonly session: NodeSession<Record<string, unknown>, never>;
   healthy: boolean;
   /** Why it is ejected, while it is. */

@@ -6,11 +6,14 @@ import { LagMonitor } from './lag-monitor.ts';
 import type { ResolvedReplicaOptions } from './options.ts';
 import type { ReplicaNode, ShardReplicaStatus } from './replica-node.ts';
 import { isRetryableReadError } from './retryable.ts';
+import { probeReplica, settledWithin } from './stall-probe.ts';
 
 type Session = NodeSession<Record<string, unknown>, never>;
 
 /** Rejection of a replica read that outlived `readTimeoutMs` (never leaves this module). */
 const READ_TIMED_OUT = Symbol('read timed out');
+/** Rejection of a replica read whose replica did not answer a probe either (never leaves this module). */
+const READ_STALLED = Symbol('read stalled');
 
 /** What a read needs from the node that serves it. */
 export type ReadRequirement =
@@ -76,17 +79,26 @@ export class ReplicaSet {
     }
     for (const replica of candidates) {
       try {
-        const result = await this.withDeadline(run(replica.session));
+        const result = await this.awaitReplica(replica, run(replica.session));
         replica.reads++;
         return result;
       } catch (error) {
-        if (error !== READ_TIMED_OUT && !isRetryableReadError(error)) throw error;
-        this.monitor.eject(
-          replica,
-          error === READ_TIMED_OUT
-            ? `read had no answer within readTimeoutMs (${this.options.readTimeoutMs} ms)`
-            : `read failed: ${errorCode(error)}`,
-        );
+        if (error !== READ_TIMED_OUT && error !== READ_STALLED && !isRetryableReadError(error)) throw error;
+        // A failed connection to a server that still answers was stale: retry, keep the replica.
+        const stale =
+          error !== READ_TIMED_OUT &&
+          error !== READ_STALLED &&
+          this.options.stallTimeoutMs > 0 &&
+          (await probeReplica(replica, this.options.stallTimeoutMs));
+        if (!stale)
+          this.monitor.eject(
+            replica,
+            error === READ_TIMED_OUT
+              ? `read had no answer within readTimeoutMs (${this.options.readTimeoutMs} ms)`
+              : error === READ_STALLED
+                ? `a read and a probe had no answer within stallTimeoutMs (${this.options.stallTimeoutMs} ms)`
+                : `read failed: ${errorCode(error)}`,
+          );
         this.fallbacks++;
         this.events.emit('read-fallback', { shard: this.shard, reason: 'replica-failed' });
       }
@@ -96,15 +108,27 @@ export class ReplicaSet {
     return result;
   }
 
-  private withDeadline<T>(read: Promise<T>): Promise<T> {
-    const ms = this.options.readTimeoutMs;
-    if (ms === 0) return read;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(READ_TIMED_OUT), ms);
-    });
-    read.catch(() => {}); // a read given up on may still fail later; nobody waits for it
-    return Promise.race([read, deadline]).finally(() => clearTimeout(timer));
+  /**
+   * The replica's answer to `read`. After `stallTimeoutMs` without one the replica is probed
+   * once: no answer to the probe either rejects with READ_STALLED (the read moves on about two
+   * stall timeouts after it started); an answer means this query is just slow, and it gets up
+   * to `readTimeoutMs` in all (READ_TIMED_OUT after). A read given up on is left to finish or
+   * fail unobserved.
+   */
+  private async awaitReplica<T>(replica: ReplicaNode, read: Promise<T>): Promise<T> {
+    read.catch(() => {});
+    const { stallTimeoutMs, readTimeoutMs } = this.options;
+    const limit = readTimeoutMs > 0 ? readTimeoutMs : Number.POSITIVE_INFINITY;
+    const started = Date.now();
+    const answered = read.then(() => true as const);
+    if (stallTimeoutMs > 0 && stallTimeoutMs < limit) {
+      if ((await settledWithin(answered, stallTimeoutMs)) !== undefined) return read;
+      if (!(await probeReplica(replica, stallTimeoutMs))) throw READ_STALLED;
+    }
+    if (limit === Number.POSITIVE_INFINITY) return read;
+    const left = Math.max(0, limit - (Date.now() - started));
+    if ((await settledWithin(answered, left)) !== undefined) return read;
+    throw READ_TIMED_OUT;
   }
 
   status(): ShardReplicaStatus {
