@@ -82,10 +82,12 @@ function openPool(
       ...(role === 'replica' ? REPLICA_POOL_DEFAULTS : {}),
       ...config.pool,
       ...settings.options,
+      ...(settings.pgbouncer ? { prepare: false } : {}),
       // Behind PgBouncer (1.18 in transaction mode), postgres.js pipelining queries on a busy
-      // connection wedged it for good once a server went away: no query on it was answered
-      // again, even after the server came back. One query at a time per connection there.
-      ...(settings.pgbouncer ? { prepare: false, max_pipeline: 0 } : {}),
+      // replica connection wedged it for good once a server went away: no query on it was
+      // answered again, even after the server came back. One query at a time per connection
+      // there. (Not on primaries: postgres.js then refuses the BEGIN of reserved connections.)
+      ...(settings.pgbouncer && role === 'replica' ? { max_pipeline: 0 } : {}),
       ...(max === undefined ? {} : { max }),
     }),
   );
