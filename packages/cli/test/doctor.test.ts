@@ -78,13 +78,20 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
     p0,
     "create table u (x int); begin; insert into u values (2); prepare transaction 'doctor-test'",
   );
-  // (b) a replica 8 s behind a primary that keeps writing
+  // (b) a replica 8 s behind a primary that keeps writing until the doctor has looked (a primary
+  // that stops writing lets the replica catch up, and replay_lag goes back to NULL: on a loaded
+  // machine the wait for 190 connections below took longer than the 8 s delay)
   await runSql(p1, 'create table ticks (at timestamptz)');
   await cluster.setReplayDelay(cluster.shards[1]!.replicas[0]!, 8000);
-  for (let i = 0; i < 50; i++) {
-    await runSql(p1, 'insert into ticks values (now())');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const ticker = postgres(p1, { max: 1 });
+  let ticking = true;
+  const ticks = (async () => {
+    while (ticking) {
+      await ticker`insert into ticks values (now())`;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
   // (a) connections: 190 of 200 held open on shard 0 (the doctor's own makes 191)
   const holders = postgres(p0, { max: 190 });
   const held = Promise.all(Array.from({ length: 190 }, () => holders`select pg_sleep(12)`));
@@ -119,8 +126,10 @@ it('names each problem and its fix, in text and as JSON; an unreachable node exi
   const { code, text } = await doctor(options);
   const json = await doctor(['--json', ...options]);
   writing = false;
-  await writes;
+  ticking = false;
+  await Promise.all([writes, ticks]);
   await writer.end();
+  await ticker.end();
   await held;
   await holders.end();
   await queued;
