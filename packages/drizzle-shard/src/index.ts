@@ -8,7 +8,6 @@ export type {
   ShardErrorPolicy,
   ShardedDrizzleConfig,
 } from './driver/config.ts';
-export { type FanoutInfo, fanoutInfo } from './driver/fanout-info.ts';
 export {
   type KeysetOrder,
   type KeysetPage,
@@ -24,6 +23,7 @@ export {
   isDrizzleShardError,
   MissingShardKeyError,
 } from './errors.ts';
+export { type FanoutInfo, fanoutInfo } from './fanout/fanout-info.ts';
 export { shardOfId } from './ids/id-routing.ts';
 export {
   composeShardId,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Query } from 'drizzle-orm';
 import type { Sql, TransactionSql } from 'postgres';
-import { withDeadline } from '../driver/deadline.ts';
+import { withDeadline } from '../deadline.ts';
 import type { ShardNode } from '../driver/shard-node.ts';
 import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
 import { DrizzleShardError, errorCode, rootMessage } from '../errors.ts';
