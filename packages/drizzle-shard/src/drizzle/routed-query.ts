@@ -3,7 +3,7 @@ import { PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import { DrizzleShardError } from '../errors.ts';
 import { withFanoutInfo } from '../fanout/fanout-info.ts';
 import { redactError } from '../redact-error.ts';
-import type { TwoPhaseWork } from '../reference/two-phase-write.ts';
+import type { TwoPhaseWork } from './cross-shard-write.ts';
 import { mapResultRow } from './internals.ts';
 import { mergeRows } from './merge-results.ts';
 import type { NodeSession, PreparedArgs } from './node-session.ts';
