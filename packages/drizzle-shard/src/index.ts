@@ -8,15 +8,15 @@ export type {
   ShardErrorPolicy,
   ShardedDrizzleConfig,
 } from './driver/config.ts';
-export { type FanoutInfo, fanoutInfo } from './driver/fanout-info.ts';
+export type { ReplicaEventMap, ReplicaEvents } from './driver/events.ts';
+export { type ReplicatedDrizzleConfig, replicatedDrizzle } from './driver/replicated-drizzle.ts';
+export { type ShardAccess, type ShardedDatabase, shardedDrizzle } from './driver/sharded-drizzle.ts';
 export {
   type KeysetOrder,
   type KeysetPage,
   type KeysetPageOptions,
   keysetPage,
-} from './driver/keyset-page.ts';
-export { type ReplicatedDrizzleConfig, replicatedDrizzle } from './driver/replicated-drizzle.ts';
-export { type ShardAccess, type ShardedDatabase, shardedDrizzle } from './driver/sharded-drizzle.ts';
+} from './drizzle/keyset-page.ts';
 export {
   CrossShardTransactionError,
   DrizzleShardError,
@@ -24,6 +24,7 @@ export {
   isDrizzleShardError,
   MissingShardKeyError,
 } from './errors.ts';
+export { type FanoutInfo, fanoutInfo } from './fanout/fanout-info.ts';
 export { shardOfId } from './ids/id-routing.ts';
 export {
   composeShardId,
@@ -35,7 +36,6 @@ export {
 export { redactText, redactUrl } from './redact.ts';
 export type { RecoveryReport } from './reference/recover.ts';
 export { MAP_EPOCH_SETTING } from './reference/two-phase-names.ts';
-export type { ReplicaEventMap, ReplicaEvents } from './replicas/events.ts';
 export { formatLsn, parseLsn } from './replicas/lsn.ts';
 export type { ReplicaOptions } from './replicas/options.ts';
 export type { ReplicaStatus, ShardReplicaStatus } from './replicas/replica-node.ts';

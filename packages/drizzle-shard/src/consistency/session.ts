@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DrizzleShardError } from '../errors.ts';
-import type { ReplicaEvents } from '../replicas/events.ts';
+import type { EventSink } from '../event-sink.ts';
 import type { PrimaryIdentity } from '../replicas/lag-monitor.ts';
 import { parseLsn } from '../replicas/lsn.ts';
 import type { ReadRequirement } from '../replicas/replica-set.ts';
@@ -20,11 +20,17 @@ export interface ShardPositions {
   currentPosition(shard: number): Promise<{ lsn: string; identity: PrimaryIdentity }>;
 }
 
+/** What sessions report (part of the db's `events`). */
+export interface ConsistencyEventMap {
+  /** A consistency token was not trusted; reads of its shards go to the primary for a while. */
+  'token-rejected': [{ code: string; reason: string }];
+}
+
 export interface SessionContext {
   readonly defaults: ResolvedConsistency;
   readonly tokens?: TokenOptions;
   readonly maxLagMs: number;
-  readonly events: ReplicaEvents;
+  readonly events: EventSink<ConsistencyEventMap>;
   readonly positions: ShardPositions;
   readonly recent: RecentWrites;
 }

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
+import { withDeadline } from '../deadline.ts';
 import { DrizzleShardError } from '../errors.ts';
-import { withDeadline } from './deadline.ts';
 
 /**
  * Refuses two shards that are one server and database under different names (`localhost` and

@@ -1,11 +1,12 @@
-import type { NodeSession } from '../drizzle/node-session.ts';
+import { runInTransaction, type TwoPhaseWork } from '../drizzle/cross-shard-write.ts';
 import type { ShardResults, StatementExecutor } from '../drizzle/routed-query.ts';
+import type { ShardSession } from '../drizzle/shard-database.ts';
 import type { RoutingValue } from '../drizzle/sql-tokens.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { DrizzleShardError, rootMessage } from '../errors.ts';
 import { redactError, redactServerMessage } from '../redact-error.ts';
 import type { ResolvedTwoPhaseOptions } from '../reference/two-phase-options.ts';
-import { type TwoPhaseWork, twoPhaseWrite } from '../reference/two-phase-write.ts';
+import { twoPhaseWrite } from '../reference/two-phase-write.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
 import type { FanoutOptions } from './config.ts';
 import type { ShardNode } from './shard-node.ts';
@@ -19,6 +20,15 @@ function resolve(value: RoutingValue, placeholders: Record<string, unknown>): un
     );
   }
   return placeholders[value.placeholder];
+}
+
+export interface OnShardsOptions {
+  /**
+   * The answer needs every shard whatever the fan-out policy (a count is one number: without a
+   * shard it would be silently wrong). `instead` tells, in the error, what to use for a flagged
+   * partial answer.
+   */
+  readonly requireAll?: { readonly instead: string };
 }
 
 /** Decides shards for plans and runs work on them, for the top-level db or a fan-out db. */
@@ -73,11 +83,19 @@ export class ShardExecutor implements StatementExecutor {
     }
   }
 
-  sessionFor(shard: number): NodeSession<Record<string, unknown>, never> {
+  sessionFor(shard: number): ShardSession {
     return this.nodes[shard]!.session;
   }
 
-  async onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>> {
+  /**
+   * Runs `run` on each shard, at most `concurrency` at once. A failure throws `FANOUT_SHARD_FAILED`
+   * unless this is an explicit fan-out under the `partial` policy and `requireAll` is not set.
+   */
+  async onShards<T>(
+    shards: readonly number[],
+    run: (shard: number) => Promise<T>,
+    options: OnShardsOptions = {},
+  ): Promise<ShardResults<T>> {
     const limit = Math.max(1, this.options.concurrency ?? shards.length);
     const values: Array<T | undefined> = new Array(shards.length);
     const failed: Array<{ shard: number; error: unknown }> = [];
@@ -95,13 +113,15 @@ export class ShardExecutor implements StatementExecutor {
     };
     await Promise.all(Array.from({ length: Math.min(limit, shards.length) }, worker));
     // The partial policy is for explicit db.allShards() reads; routed statements need every shard.
-    const policy = this.mode === 'fanout' ? (this.options.onShardError ?? 'fail') : 'fail';
+    const policy =
+      this.mode === 'fanout' && !options.requireAll ? (this.options.onShardError ?? 'fail') : 'fail';
     if (failed.length > 0 && policy === 'fail') {
       const first = failed.sort((a, b) => a.shard - b.shard)[0]!;
       throw new DrizzleShardError(
         'FANOUT_SHARD_FAILED',
         `Shard ${first.shard} failed during a query on ${shards.length} shard(s): ${redactServerMessage(rootMessage(first.error))}. ` +
-          "Use db.allShards({ onShardError: 'partial' }) to get the other shards' rows flagged as partial.",
+          (options.requireAll?.instead ??
+            "Use db.allShards({ onShardError: 'partial' }) to get the other shards' rows flagged as partial."),
         { shards: failed.map((f) => f.shard) },
         { cause: first.error },
       );
@@ -112,9 +132,13 @@ export class ShardExecutor implements StatementExecutor {
   async writeAcross(work: TwoPhaseWork): Promise<unknown[]> {
     const tracking = work.shards.map((s) => this.nodes[s]!.session.routing).filter((r) => r?.tracksWrites());
     const results = await twoPhaseWrite(
-      this.nodes,
+      this.nodes.map((n) => n.client),
       this.shardMap.toJSON().epoch,
-      work,
+      {
+        shards: work.shards,
+        what: work.what,
+        runOn: (shard, tx) => runInTransaction(this.nodes[shard]!.session, tx, shard, work),
+      },
       this.twoPhase.stepTimeoutMs,
     );
     await Promise.all(tracking.map((routing) => routing!.afterWrite()));

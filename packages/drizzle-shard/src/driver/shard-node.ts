@@ -1,40 +1,34 @@
-import type { Cache } from 'drizzle-orm/cache/core';
-import { DefaultLogger, type Logger } from 'drizzle-orm/logger';
-import { drizzle, PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Notice, type Sql } from 'postgres';
-import { NodeSession } from '../drizzle/node-session.ts';
-import { RoutingDialect } from '../drizzle/routing-dialect.ts';
-import type { StatementPlan } from '../drizzle/statement-plan.ts';
+import type { RoutingDialect } from '../drizzle/routing-dialect.ts';
+import {
+  openNodeSession,
+  type RelationalSchema,
+  type ShardSession,
+  type StatementGuard,
+  shardDatabase,
+  shardDialect,
+} from '../drizzle/shard-database.ts';
 import { DrizzleShardError } from '../errors.ts';
-import type { ReplicaEvents } from '../replicas/events.ts';
 import type { ResolvedReplicaOptions } from '../replicas/options.ts';
 import type { ReplicaNode } from '../replicas/replica-node.ts';
 import { ReplicaSet } from '../replicas/replica-set.ts';
-import { ShardRouting } from '../replicas/shard-routing.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
 import type { NodeConfig, ShardConfig, ShardedDrizzleConfig } from './config.ts';
-import { ShardScopedCache } from './shard-cache.ts';
-
-type Session = NodeSession<Record<string, unknown>, never>;
+import type { ReplicaEvents } from './events.ts';
+import { ShardRouting } from './shard-routing.ts';
 
 /** A shard: drizzle databases on its primary, built exactly as drizzle's postgres-js driver builds them, and its replicas. */
 export interface ShardNode<TSchema extends Record<string, unknown>> {
   readonly client: Sql;
   readonly db: PostgresJsDatabase<TSchema>;
-  readonly session: Session;
+  readonly session: ShardSession;
+  /** drizzle's relational config of the schema (for the routed dbs' `db.query`). */
+  readonly relational: RelationalSchema | undefined;
   /** Present when the shard has replicas. */
-  readonly replicas?: ReplicaSet;
+  readonly replicas?: ReplicaSet<ShardSession>;
   /** Every pool of the shard (primary first). */
   readonly clients: readonly Sql[];
-}
-
-/** drizzle's `db.$cache`: the configured cache itself, with `invalidate` = its `onMutate`. */
-export function cacheHandle(cache: Cache): Cache & { invalidate: Cache['onMutate'] } {
-  return Object.assign(cache, { invalidate: cache.onMutate });
-}
-
-export function loggerOf(option: boolean | Logger | undefined): Logger | undefined {
-  return option === true ? new DefaultLogger() : option === false ? undefined : option;
 }
 
 /**
@@ -95,8 +89,8 @@ function openPool(
 
 interface OpenedNode {
   readonly client: Sql;
-  readonly session: Session;
-  readonly relational: unknown;
+  readonly session: ShardSession;
+  readonly relational: RelationalSchema | undefined;
 }
 
 /** One postgres.js pool and a node session (statement caching, guard) over it. */
@@ -105,7 +99,7 @@ function openNode<TSchema extends Record<string, unknown>>(
   config: ShardedDrizzleConfig<TSchema>,
   dialect: RoutingDialect,
   shard: number,
-  guard: (plan: StatementPlan | undefined, inTransaction: boolean) => void,
+  guard: StatementGuard,
   role: 'primary' | 'replica',
   onnotice: (notice: Notice) => void,
   field: string,
@@ -113,21 +107,12 @@ function openNode<TSchema extends Record<string, unknown>>(
   const settings = typeof node === 'string' ? { url: node } : node;
   const pgbouncer = settings.pgbouncer ?? false;
   const client = openPool(node, config, role, onnotice, field);
-  // drizzle() installs its type parsers on the client and extracts the relational schema.
-  const plain = drizzle(client, { schema: config.schema, casing: config.casing });
-  const schemaConfig = (
-    plain as unknown as { _: { fullSchema: unknown; schema: unknown; tableNamesMap: unknown } }
-  )._;
-  const relational = schemaConfig.schema
-    ? {
-        fullSchema: schemaConfig.fullSchema,
-        schema: schemaConfig.schema,
-        tableNamesMap: schemaConfig.tableNamesMap,
-      }
-    : undefined;
-  const session = new NodeSession<Record<string, unknown>, never>(client, dialect, relational as never, {
-    logger: loggerOf(config.logger),
-    cache: config.cache ? new ShardScopedCache(config.cache, shard) : undefined,
+  const { session, relational } = openNodeSession(client, dialect, {
+    schema: config.schema,
+    casing: config.casing,
+    logger: config.logger,
+    cache: config.cache,
+    shard,
     cacheStatements: !pgbouncer && (settings.cacheStatements ?? false),
     guard,
     showParameters: config.debug?.parameters === true,
@@ -144,11 +129,11 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
   shard: number,
   config: ShardedDrizzleConfig<TSchema>,
   shardMap: ShardMap,
-  guard: (plan: StatementPlan | undefined, inTransaction: boolean) => void,
+  guard: StatementGuard,
   replicaOptions: ResolvedReplicaOptions,
   events: ReplicaEvents,
 ): ShardNode<TSchema> {
-  const dialect = new RoutingDialect('bound', shardMap, { casing: config.casing });
+  const dialect = shardDialect(shardMap, config.casing);
   const noticesOf = (name: string) => (notice: Notice) =>
     events.emit('notice', {
       shard,
@@ -167,7 +152,7 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     noticesOf(`shard${shard}/primary`),
     `shards[${shard}].primary`,
   );
-  const replicaNodes: ReplicaNode[] = (shardConfig.replicas ?? []).map((node, r) => {
+  const replicaNodes: ReplicaNode<ShardSession>[] = (shardConfig.replicas ?? []).map((node, r) => {
     const opened = openNode(
       node,
       config,
@@ -198,22 +183,23 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
       reads: 0,
     };
   });
-  let replicas: ReplicaSet | undefined;
+  let replicas: ReplicaSet<ShardSession> | undefined;
   if (replicaNodes.length > 0) {
     replicas = new ReplicaSet(shard, primary.client, primary.session, replicaNodes, replicaOptions, events);
     primary.session.routing = new ShardRouting(replicas);
   }
-  const db = new PostgresJsDatabase(
+  const db = shardDatabase<TSchema>(
     dialect,
-    primary.session as never,
-    primary.relational as never,
-  ) as PostgresJsDatabase<TSchema> & { $client: Sql };
-  db.$client = primary.client;
-  if (config.cache) (db as { $cache: unknown }).$cache = cacheHandle(config.cache);
+    primary.session,
+    primary.relational,
+    primary.client,
+    config.cache,
+  );
   return {
     client: primary.client,
     db,
     session: primary.session,
+    relational: primary.relational,
     replicas,
     clients: [primary.client, ...replicaNodes.flatMap((r) => [r.client, r.probeClient])],
   };

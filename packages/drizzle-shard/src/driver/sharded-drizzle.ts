@@ -1,15 +1,14 @@
-import { is, type SQL, Table, type TablesRelationalConfig } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { checkTokenOptions, resolveConsistency } from '../consistency/options.ts';
 import { RecentWrites } from '../consistency/recent-writes.ts';
 import { ConsistencySession, type SessionContext, type SessionOptions } from '../consistency/session.ts';
-import { RoutedCount } from '../drizzle/routed-count.ts';
-import { RouterSession } from '../drizzle/router-session.ts';
-import { RoutingDialect } from '../drizzle/routing-dialect.ts';
-import type { StatementPlan } from '../drizzle/statement-plan.ts';
+import { type RoutedCountRunner, routedDatabase } from '../drizzle/routed-database.ts';
+import type { StatementGuard } from '../drizzle/shard-database.ts';
+import { shardIdSql } from '../drizzle/shard-id-sql.ts';
 import { CrossShardTransactionError, DrizzleShardError } from '../errors.ts';
-import { shardIdSqlFor, shardOfId } from '../ids/id-routing.ts';
+import { newIdBucket, shardOfId } from '../ids/id-routing.ts';
 import { SHARD_ID_DDL } from '../ids/shard-id.ts';
 import {
   type RecoveryOptions,
@@ -18,7 +17,6 @@ import {
 } from '../reference/recover.ts';
 import { startTwoPhaseResolver } from '../reference/resolver.ts';
 import { resolveTwoPhaseOptions } from '../reference/two-phase-options.ts';
-import { createReplicaEvents, type ReplicaEvents } from '../replicas/events.ts';
 import { readPrimaryPosition } from '../replicas/lag-monitor.ts';
 import { resolveReplicaOptions } from '../replicas/options.ts';
 import type { ShardReplicaStatus } from '../replicas/replica-node.ts';
@@ -28,12 +26,14 @@ import {
   type ShardKeyOfTable,
   type ShardKeyType,
   shardedMetaOf,
+  shardedTableMetaOf,
 } from '../schema/annotations.ts';
 import { assertSchemaRules, tablesOf } from '../schema/rules.ts';
 import type { FanoutOptions, ShardedDrizzleConfig } from './config.ts';
+import { createReplicaEvents, type ReplicaEvents } from './events.ts';
 import { serverIdentityCheck } from './server-identity.ts';
 import { ShardExecutor } from './shard-executor.ts';
-import { cacheHandle, openShardNode, type ShardNode } from './shard-node.ts';
+import { openShardNode, type ShardNode } from './shard-node.ts';
 import { checkFanout, validateConfig } from './validate-config.ts';
 
 /** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
@@ -101,8 +101,8 @@ const HOME_SHARD = 0;
  * Refuses, inside a shard-bound db, statements whose key lives on another shard, reference-table
  * writes, and (on any shard but the home shard) statements on unsharded tables only.
  */
-function guardFor(index: number, shardMap: ShardMap) {
-  return (plan: StatementPlan | undefined, inTransaction: boolean) => {
+function guardFor(index: number, shardMap: ShardMap): StatementGuard {
+  return (plan, inTransaction) => {
     const route = plan?.route;
     if (!route) return;
     if (route.kind === 'reference-write') {
@@ -182,12 +182,6 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       currentPosition: (shard) => readPrimaryPosition(nodes[shard]!.client),
     },
   };
-  const relational = (
-    nodes[0]!.db as unknown as {
-      _: { schema?: TablesRelationalConfig; fullSchema: unknown; tableNamesMap: unknown };
-    }
-  )._;
-  const schemaConfig = relational.schema ? relational : undefined;
   const keyType = schemaKeyType(config.schema);
 
   const verify = serverIdentityCheck(
@@ -195,7 +189,6 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     twoPhase.stepTimeoutMs,
   );
   const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
-    const dialect = new RoutingDialect(mode, shardMap, { casing: config.casing });
     const executor = new ShardExecutor(
       mode,
       shardMap,
@@ -205,22 +198,16 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       verify,
       config.debug?.parameters === true,
     );
-    const routed = routeCount(
-      new PostgresJsDatabase(
-        dialect,
-        new RouterSession(
-          dialect,
-          executor,
-          (nodes.length === 1 ? nodes[0]!.session : undefined) as never,
-        ) as never,
-        schemaConfig as never,
-      ) as PostgresJsDatabase<TSchema>,
+    return routedDatabase<TSchema>({
+      mode,
+      shardMap,
+      casing: config.casing,
       executor,
-      nodes,
-    );
-    // drizzle's db.$cache is the configured cache, with `invalidate` (every shard's entries).
-    if (config.cache) (routed as { $cache: unknown }).$cache = cacheHandle(config.cache);
-    return routed;
+      onlyShard: nodes.length === 1 ? nodes[0]!.session : undefined,
+      relational: nodes[0]!.relational,
+      cache: config.cache,
+      count: countOn(executor, nodes),
+    });
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
   const resolver = startTwoPhaseResolver(
@@ -247,13 +234,13 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   };
   const access: ShardAccess<TSchema> = {
     shard: (key) => shardAt(shardMap.shardOf(key, schemaKind())),
-    newId: (key) => shardIdSqlFor(shardMap, key, schemaKind()),
+    newId: (key) => shardIdSql(newIdBucket(shardMap, key, schemaKind())),
     shardById: (id) => shardAt(shardOfId(shardMap, id)),
     installShardIds: async () => {
       for (const node of nodes) await node.client.unsafe(SHARD_ID_DDL);
     },
     shardFor(table, key) {
-      const meta = is(table, Table) ? shardedMetaOf(table) : undefined;
+      const meta = shardedTableMetaOf(table);
       if (!meta)
         throw new DrizzleShardError(
           'CONFIG_INVALID',
@@ -295,38 +282,22 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
 
 /**
  * `$count` bypasses drizzle's builders (it hands raw SQL to the session), so routed dbs answer
- * it with drizzle's own `$count` on the shards the count's route names (summed over several),
- * inside drizzle's count builder (see `RoutedCount`).
+ * it with drizzle's own `$count` on the shards the count's route names (summed over several).
+ * A count is one number: without a shard it would be silently wrong, whatever the fan-out policy.
  */
-function routeCount<TSchema extends Record<string, unknown>>(
-  db: PostgresJsDatabase<TSchema>,
+function countOn<TSchema extends Record<string, unknown>>(
   executor: ShardExecutor,
   nodes: ReadonlyArray<ShardNode<TSchema>>,
-): PostgresJsDatabase<TSchema> {
-  (db as { $count: unknown }).$count = (source: PgTable | SQL, filters?: SQL) =>
-    new RoutedCount(
-      source,
-      filters,
-      async (route) => {
-        const shards = executor.targets({ statement: 'select', route, write: false }, {});
-        if (shards.length === 1) return nodes[shards[0]!]!.db.$count(source, filters);
-        const { values, failed } = await executor.onShards(shards, (s) =>
-          nodes[s]!.db.$count(source, filters),
-        );
-        if (failed.length > 0) {
-          // A count is one number: without a shard it would be silently wrong, whatever the policy.
-          const missing = failed.map((f) => f.shard).sort((a, b) => a - b);
-          throw new DrizzleShardError(
-            'FANOUT_SHARD_FAILED',
-            `$count missed shard(s) ${missing.join(', ')}: a number without them would be silently wrong. ` +
-              "For a flagged partial count use db.allShards({ onShardError: 'partial' }).select({ n: count() }) and fanoutInfo().",
-            { shards: missing },
-            { cause: failed[0]!.error },
-          );
-        }
-        return values.reduce((total, n) => total + n, 0);
+): RoutedCountRunner {
+  return async (route, source, filters) => {
+    const shards = executor.targets({ statement: 'select', route, write: false }, {});
+    if (shards.length === 1) return nodes[shards[0]!]!.db.$count(source, filters);
+    const { values } = await executor.onShards(shards, (s) => nodes[s]!.db.$count(source, filters), {
+      requireAll: {
+        instead:
+          "$count needs every shard (a number without one would be silently wrong); for a flagged partial count use db.allShards({ onShardError: 'partial' }).select({ n: count() }) and fanoutInfo().",
       },
-      nodes.length === 1,
-    );
-  return db;
+    });
+    return values.reduce((total, n) => total + n, 0);
+  };
 }

@@ -1,11 +1,11 @@
 import { entityKind, fillPlaceholders, type Query } from 'drizzle-orm';
 import { PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
-import { withFanoutInfo } from '../driver/fanout-info.ts';
-import { mergeRows } from '../driver/merge-results.ts';
 import { DrizzleShardError } from '../errors.ts';
+import { withFanoutInfo } from '../fanout/fanout-info.ts';
 import { redactError } from '../redact-error.ts';
-import type { TwoPhaseWork } from '../reference/two-phase-write.ts';
+import type { TwoPhaseWork } from './cross-shard-write.ts';
 import { mapResultRow } from './internals.ts';
+import { mergeRows } from './merge-results.ts';
 import type { NodeSession, PreparedArgs } from './node-session.ts';
 import type { SelectMergePlan } from './select-merge-plan.ts';
 import type { StatementPlan } from './statement-plan.ts';

@@ -1,4 +1,3 @@
-import { type SQL, sql } from 'drizzle-orm';
 import { DrizzleShardError } from '../errors.ts';
 import type { ShardMap } from '../routing/shard-map.ts';
 import type { ShardKeyKind, ShardKeyType } from '../schema/annotations.ts';
@@ -14,10 +13,10 @@ function assertIdCapable(map: ShardMap): void {
   }
 }
 
-/** SQL making a new id in the bucket of `key`, to use as an insert value on the key's shard. */
-export function shardIdSqlFor(map: ShardMap, key: unknown, kind: ShardKeyKind | ShardKeyType): SQL<bigint> {
+/** The bucket a new shard-aware id of `key` carries (so it lives on the key's shard). */
+export function newIdBucket(map: ShardMap, key: unknown, kind: ShardKeyKind | ShardKeyType): number {
   assertIdCapable(map);
-  return sql<bigint>`drizzle_shard_id(${sql.raw(String(map.bucketOf(key, kind)))})`;
+  return map.bucketOf(key, kind);
 }
 
 /** The shard owning a shard-aware id under `map` (the id's bucket, looked up in the map). */

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { withDeadline } from '../driver/deadline.ts';
+import { withDeadline } from '../deadline.ts';
 import { DECISION_TABLE } from './two-phase-names.ts';
 
 /**

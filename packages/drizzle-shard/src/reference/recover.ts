@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { withDeadline } from '../driver/deadline.ts';
+import { withDeadline } from '../deadline.ts';
 import { errorCode } from '../errors.ts';
 import { isCommitted, recordAbort } from './decision-table.ts';
 import { GID_PREFIX } from './two-phase-names.ts';

@@ -1,7 +1,13 @@
 import type { Sql } from 'postgres';
-import type { ReplicaEvents } from '../replicas/events.ts';
-import { recoverPreparedTransactions } from './recover.ts';
+import type { EventSink } from '../event-sink.ts';
+import { type RecoveryReport, recoverPreparedTransactions } from './recover.ts';
 import type { ResolvedTwoPhaseOptions } from './two-phase-options.ts';
+
+/** What the resolver reports (part of the db's `events`). */
+export interface RecoveryEventMap {
+  /** The background resolver finished two-phase writes a writer left prepared (crash, deadline). */
+  'two-phase-recovered': [RecoveryReport];
+}
 
 /** A db's background resolver of orphaned two-phase writes; `stop()` waits for a pass in progress. */
 export interface TwoPhaseResolver {
@@ -17,7 +23,7 @@ export interface TwoPhaseResolver {
 export function startTwoPhaseResolver(
   clients: readonly Sql[],
   options: ResolvedTwoPhaseOptions,
-  events: ReplicaEvents,
+  events: EventSink<RecoveryEventMap>,
 ): TwoPhaseResolver {
   let running: Promise<void> | undefined;
   const pass = async () => {

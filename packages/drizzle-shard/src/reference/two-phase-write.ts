@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Query } from 'drizzle-orm';
 import type { Sql, TransactionSql } from 'postgres';
-import { withDeadline } from '../driver/deadline.ts';
-import type { ShardNode } from '../driver/shard-node.ts';
-import { NodeSession, type PreparedArgs } from '../drizzle/node-session.ts';
+import { withDeadline } from '../deadline.ts';
 import { DrizzleShardError, errorCode, rootMessage } from '../errors.ts';
 import { redactServerMessage } from '../redact-error.ts';
 import { ensureDecisionTable } from './decision-table.ts';
@@ -15,14 +12,12 @@ export const twoPhaseHooks: {
   afterDecision?: (gid: string) => Promise<void>;
 } = {};
 
-/** One statement to apply atomically on several shards. */
-export interface TwoPhaseWork {
-  /** Shards the statement runs on. */
+/** One write to apply atomically on several shards. */
+export interface TwoPhaseStatement {
+  /** Shards the write runs on. */
   readonly shards: readonly number[];
-  /** The statement for a shard (a split insert has its own rows on each). */
-  readonly queryFor: (shard: number) => Query;
-  readonly args: PreparedArgs;
-  readonly placeholders: Record<string, unknown>;
+  /** Runs the shard's part of the write inside `tx` (the shard's transaction) and returns its result. */
+  readonly runOn: (shard: number, tx: TransactionSql) => Promise<unknown>;
   /** What the error message calls the write, e.g. `a reference-table write`. */
   readonly what: string;
 }
@@ -46,13 +41,13 @@ export type TwoPhaseOutcome =
  * fenced can refuse a stale writer.
  */
 export async function twoPhaseWrite(
-  nodes: ReadonlyArray<ShardNode<Record<string, unknown>>>,
+  clients: readonly Sql[],
   mapEpoch: number,
-  work: TwoPhaseWork,
+  work: TwoPhaseStatement,
   stepTimeoutMs: number,
 ): Promise<unknown[]> {
   const gid = `${GID_PREFIX}${randomUUID()}`;
-  const home = nodes[0]!;
+  const home = clients[0]!;
   const others = work.shards.filter((s) => s !== 0);
   const results = new Map<number, unknown>();
   const prepared: number[] = [];
@@ -60,10 +55,9 @@ export async function twoPhaseWrite(
     failure(work, gid, error, outcome, shard);
 
   const prepare = async (shard: number, decide: boolean) => {
-    const node = nodes[shard]!;
-    const run = node.client.begin(async (tx) => {
+    const run = clients[shard]!.begin(async (tx) => {
       await tx.unsafe(`set local ${MAP_EPOCH_SETTING} = ${Math.trunc(mapEpoch)}`);
-      if (work.shards.includes(shard)) results.set(shard, await statementOn(node, shard, tx, work));
+      if (work.shards.includes(shard)) results.set(shard, await work.runOn(shard, tx));
       if (decide) await tx.unsafe(`insert into ${DECISION_TABLE} (gid) values ($1)`, [gid]);
       await tx.prepare(gid);
     });
@@ -74,7 +68,7 @@ export async function twoPhaseWrite(
     await Promise.all(
       prepared.map((shard) =>
         withDeadline(
-          nodes[shard]!.client.unsafe(`rollback prepared '${gid}'`),
+          clients[shard]!.unsafe(`rollback prepared '${gid}'`),
           stepTimeoutMs,
           `ROLLBACK PREPARED on shard ${shard}`,
         ).catch(() => {}),
@@ -90,7 +84,7 @@ export async function twoPhaseWrite(
     throw fail((firstPhase[failed] as PromiseRejectedResult).reason, 'rolled-back', others[failed]);
   }
   try {
-    await ensureDecisionTable(home.client, stepTimeoutMs);
+    await ensureDecisionTable(home, stepTimeoutMs);
     await prepare(0, true);
   } catch (error) {
     await rollback();
@@ -99,13 +93,13 @@ export async function twoPhaseWrite(
   await twoPhaseHooks.afterPrepare?.(gid);
   // Phase 2: shard 0 first: once its COMMIT PREPARED lands, the decision is durable.
   try {
-    await commitOn(home.client, gid, stepTimeoutMs, 0);
+    await commitOn(home, gid, stepTimeoutMs, 0);
   } catch (error) {
     throw fail(error, 'unknown', 0);
   }
   await twoPhaseHooks.afterDecision?.(gid);
   const commits = await Promise.allSettled(
-    others.map((shard) => commitOn(nodes[shard]!.client, gid, stepTimeoutMs, shard)),
+    others.map((shard) => commitOn(clients[shard]!, gid, stepTimeoutMs, shard)),
   );
   const unconfirmed = commits.findIndex((r) => r.status === 'rejected');
   if (unconfirmed !== -1) {
@@ -118,25 +112,6 @@ export async function twoPhaseWrite(
   return work.shards.map((s) => results.get(s));
 }
 
-/** drizzle's own prepared query for the shard's statement, inside the shard's transaction. */
-function statementOn(
-  node: ShardNode<Record<string, unknown>>,
-  shard: number,
-  tx: TransactionSql,
-  work: TwoPhaseWork,
-): Promise<unknown> {
-  const { routingDialect, nodeOptions } = node.session;
-  // inTransaction: no statement caching inside the transaction, as in NodeSession.transaction.
-  const session = new NodeSession(
-    tx as never,
-    routingDialect,
-    undefined,
-    { ...nodeOptions, guard: undefined },
-    true,
-  );
-  return session.prepareChecked(work.queryFor(shard), work.args).execute(work.placeholders);
-}
-
 /** COMMIT PREPARED; on a shard other than 0, "does not exist" means a resolver committed it already. */
 async function commitOn(client: Sql, gid: string, ms: number, shard: number): Promise<void> {
   try {
@@ -147,7 +122,7 @@ async function commitOn(client: Sql, gid: string, ms: number, shard: number): Pr
 }
 
 function failure(
-  work: TwoPhaseWork,
+  work: TwoPhaseStatement,
   gid: string,
   error: unknown,
   outcome: TwoPhaseOutcome,

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import { redactText } from '../redact.ts';
-import type { ReplicaEvents } from './events.ts';
+import type { ReplicaSetEvents } from './events.ts';
 import { parseLsn } from './lsn.ts';
 import type { ResolvedReplicaOptions } from './options.ts';
 import type { ReplicaNode } from './replica-node.ts';
@@ -67,7 +67,7 @@ export class LagMonitor {
     private readonly primary: Sql,
     private readonly replicas: readonly ReplicaNode[],
     private readonly options: ResolvedReplicaOptions,
-    private readonly events: ReplicaEvents,
+    private readonly events: ReplicaSetEvents,
   ) {}
 
   start(): void {

@@ -1,8 +1,10 @@
 import type { Sql } from 'postgres';
-import type { NodeSession } from '../drizzle/node-session.ts';
 
-/** One replica as the router sees it: its session, and what the last poll said. */
-export interface ReplicaNode {
+/**
+ * One replica as the router sees it: its session (whatever the reads run on; the driver's node
+ * session), and what the last poll said.
+ */
+export interface ReplicaNode<TSession = unknown> {
   /** `shard0/replica1`: 1-based position in the config (as the test kit names nodes), stable across restarts. */
   readonly name: string;
   readonly client: Sql;
@@ -14,7 +16,7 @@ export interface ReplicaNode {
   admitted?: boolean;
   /** The stall probe in flight, shared by the reads waiting on this replica. */
   probe?: Promise<boolean>;
-  readonly session: NodeSession<Record<string, unknown>, never>;
+  readonly session: TSession;
   healthy: boolean;
   /** Why it is ejected, while it is. */
   reason?: string;

@@ -1,14 +1,11 @@
 import type { Sql } from 'postgres';
-import type { NodeSession } from '../drizzle/node-session.ts';
 import { errorCode } from '../errors.ts';
-import type { ReplicaEvents } from './events.ts';
+import type { ReplicaSetEvents } from './events.ts';
 import { LagMonitor } from './lag-monitor.ts';
 import type { ResolvedReplicaOptions } from './options.ts';
 import type { ReplicaNode, ShardReplicaStatus } from './replica-node.ts';
 import { isRetryableReadError } from './retryable.ts';
 import { probeReplica, settledWithin } from './stall-probe.ts';
-
-type Session = NodeSession<Record<string, unknown>, never>;
 
 /** Rejection of a replica read that outlived `readTimeoutMs` (never leaves this module). */
 const READ_TIMED_OUT = Symbol('read timed out');
@@ -29,7 +26,7 @@ export type ReadRequirement =
  * over healthy replicas that meet the requirement, else the primary), retries a read whose
  * replica failed on the next candidate, and counts where reads went.
  */
-export class ReplicaSet {
+export class ReplicaSet<TSession> {
   readonly monitor: LagMonitor;
   /** Resolves after the first health poll, so start-up reads can use replicas. */
   readonly ready: Promise<void>;
@@ -41,10 +38,10 @@ export class ReplicaSet {
   constructor(
     readonly shard: number,
     readonly primaryClient: Sql,
-    readonly primary: Session,
-    readonly replicas: readonly ReplicaNode[],
+    readonly primary: TSession,
+    readonly replicas: readonly ReplicaNode<TSession>[],
     private readonly options: ResolvedReplicaOptions,
-    private readonly events: ReplicaEvents,
+    private readonly events: ReplicaSetEvents,
   ) {
     this.monitor = new LagMonitor(shard, primaryClient, replicas, options, events);
     this.ready = replicas.length > 0 ? this.monitor.poll() : Promise.resolve();
@@ -52,7 +49,7 @@ export class ReplicaSet {
   }
 
   /** Healthy replicas able to serve `requirement`, in the order to try them. */
-  private candidates(requirement: ReadRequirement): ReplicaNode[] {
+  private candidates(requirement: ReadRequirement): ReplicaNode<TSession>[] {
     if (requirement.kind === 'primary') return [];
     const usable = this.replicas.filter(
       (r) =>
@@ -66,7 +63,11 @@ export class ReplicaSet {
   }
 
   /** Runs a read on the best node for `requirement`; a replica that fails is ejected and the next tried. */
-  async read<T>(requirement: ReadRequirement, run: (session: Session) => Promise<T>, waitMs = 0): Promise<T> {
+  async read<T>(
+    requirement: ReadRequirement,
+    run: (session: TSession) => Promise<T>,
+    waitMs = 0,
+  ): Promise<T> {
     let candidates = this.candidates(requirement);
     if (candidates.length === 0 && requirement.kind === 'lsn' && waitMs > 0) {
       await this.monitor.waitForReplay(requirement.lsn, waitMs);
@@ -115,7 +116,7 @@ export class ReplicaSet {
    * to `readTimeoutMs` in all (READ_TIMED_OUT after). A read given up on is left to finish or
    * fail unobserved.
    */
-  private async awaitReplica<T>(replica: ReplicaNode, read: Promise<T>): Promise<T> {
+  private async awaitReplica<T>(replica: ReplicaNode<TSession>, read: Promise<T>): Promise<T> {
     read.catch(() => {});
     const { stallTimeoutMs, readTimeoutMs } = this.options;
     const limit = readTimeoutMs > 0 ? readTimeoutMs : Number.POSITIVE_INFINITY;

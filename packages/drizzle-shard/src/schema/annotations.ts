@@ -1,4 +1,4 @@
-import { getTableName, is } from 'drizzle-orm';
+import { getTableName, is, Table } from 'drizzle-orm';
 import { PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { DrizzleShardError } from '../errors.ts';
 
@@ -121,4 +121,9 @@ export function shardingOf(table: unknown): TableShardingMeta | undefined {
 export function shardedMetaOf(table: unknown): ShardedTableMeta | undefined {
   const meta = shardingOf(table);
   return meta?.kind === 'sharded' ? meta : undefined;
+}
+
+/** The metadata of a drizzle table marked `sharded()`; `undefined` for anything else (not a table, or not sharded). */
+export function shardedTableMetaOf(value: unknown): ShardedTableMeta | undefined {
+  return is(value, Table) ? shardedMetaOf(value) : undefined;
 }

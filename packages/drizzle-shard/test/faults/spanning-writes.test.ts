@@ -82,11 +82,15 @@ describe('writes spanning shards are all-or-nothing', () => {
         'TWO_PHASE_COMMIT_FAILED',
       );
       expect(await rowsOn(0, a)).toBe(0);
-      // ...and a partial count is not a plain number.
-      await expectTyped(
+      // ...and a count is one number, complete or refused, routed or fanned out, naming the shard.
+      for (const counted of [
         () => fleet.db.allShards({ onShardError: 'partial' }).$count(users),
-        'FANOUT_SHARD_FAILED',
-      );
+        () => fleet.db.$count(users, inArray(users.id, all)),
+      ]) {
+        const refused = await expectTyped(counted, 'FANOUT_SHARD_FAILED');
+        expect(refused.details.shards).toEqual([1]);
+        expect(refused.message).toMatch(/^Shard 1 failed .*\$count needs every shard/);
+      }
       // An explicit partial fan-out read still answers, flagged.
       const partial = await fleet.db
         .allShards({ onShardError: 'partial' })

@@ -1,14 +1,15 @@
 import { currentSession } from '../consistency/session.ts';
-import type { NodeRouting, NodeSession } from '../drizzle/node-session.ts';
-import type { ReadRequirement, ReplicaSet } from './replica-set.ts';
+import type { NodeRouting } from '../drizzle/node-session.ts';
+import type { ShardSession } from '../drizzle/shard-database.ts';
+import type { ReadRequirement, ReplicaSet } from '../replicas/replica-set.ts';
 
 const ANY: ReadRequirement = { kind: 'any' };
 
 /** Connects a shard's primary session to its replica set and the request's consistency session. */
 export class ShardRouting implements NodeRouting {
-  constructor(private readonly replicas: ReplicaSet) {}
+  constructor(private readonly replicas: ReplicaSet<ShardSession>) {}
 
-  read<T>(run: (session: NodeSession<Record<string, unknown>, never>) => Promise<T>): Promise<T> {
+  read<T>(run: (session: ShardSession) => Promise<T>): Promise<T> {
     const session = currentSession();
     if (!session) return this.replicas.read(ANY, run);
     const waitMs = session.consistency.mode === 'lsn' ? session.consistency.waitMs : 0;

@@ -1,9 +1,9 @@
 import { and, asc, type Column, desc, eq, getTableColumns, gt, lt, or, type SQL } from 'drizzle-orm';
 import { getTableConfig, type PgDatabase, type PgQueryResultHKT, type PgTable } from 'drizzle-orm/pg-core';
-import { kindOfColumn } from '../drizzle/value-kinds.ts';
 import { DrizzleShardError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../fanout/keyset.ts';
 import type { SortKey } from '../fanout/sorted-merge.ts';
+import { kindOfColumn } from './value-kinds.ts';
 
 /** Sort columns by property name, in priority order: `{ createdAt: 'desc', id: 'asc' }`. */
 export type KeysetOrder<T extends PgTable> = Partial<

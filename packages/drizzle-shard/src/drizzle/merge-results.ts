@@ -1,5 +1,5 @@
-import type { SelectMergePlan } from '../drizzle/select-merge-plan.ts';
 import { compareRows, mergeSortedRows, reaggregate } from '../fanout/index.ts';
+import type { SelectMergePlan } from './select-merge-plan.ts';
 
 /** Per-shard array rows → the rows one database would have returned (visible columns only). */
 export function mergeRows(perShard: readonly (readonly unknown[][])[], plan: SelectMergePlan): unknown[][] {
