@@ -3,6 +3,7 @@ import type { ShardResults, StatementExecutor } from '../drizzle/routed-query.ts
 import type { RoutingValue } from '../drizzle/sql-tokens.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { DrizzleShardError, rootMessage } from '../errors.ts';
+import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { redactError, redactServerMessage } from '../redact-error.ts';
 import type { ResolvedTwoPhaseOptions } from '../reference/two-phase-options.ts';
 import { type TwoPhaseWork, twoPhaseWrite } from '../reference/two-phase-write.ts';
@@ -79,21 +80,15 @@ export class ShardExecutor implements StatementExecutor {
 
   async onShards<T>(shards: readonly number[], run: (shard: number) => Promise<T>): Promise<ShardResults<T>> {
     const limit = Math.max(1, this.options.concurrency ?? shards.length);
-    const values: Array<T | undefined> = new Array(shards.length);
     const failed: Array<{ shard: number; error: unknown }> = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < shards.length) {
-        const i = next++;
-        const shard = shards[i]!;
-        try {
-          values[i] = await run(shard);
-        } catch (error) {
-          failed.push({ shard, error: redactError(error, this.showParameters) });
-        }
+    const values = await mapWithConcurrency(shards, limit, async (shard): Promise<T | undefined> => {
+      try {
+        return await run(shard);
+      } catch (error) {
+        failed.push({ shard, error: redactError(error, this.showParameters) });
+        return undefined;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, shards.length) }, worker));
+    });
     // The partial policy is for explicit db.allShards() reads; routed statements need every shard.
     const policy = this.mode === 'fanout' ? (this.options.onShardError ?? 'fail') : 'fail';
     if (failed.length > 0 && policy === 'fail') {
