@@ -1,11 +1,8 @@
-import { redactText } from 'drizzle-shard';
-import postgres from 'postgres';
 import { OpsError } from '../ops-error.ts';
-import type { IndexApplyFailure } from './apply-report.ts';
 
 /**
  * Stable codes for everything applying indexes can refuse or fail at. They keep the `CODEGEN_`
- * prefix they were published with when this lived in codegen: codes never change meaning.
+ * prefix they had when this lived in codegen: codes never change meaning.
  */
 export type ApplyIndexErrorCode =
   /** The recommendations cannot be applied as given (an index name recommended twice). */
@@ -34,22 +31,4 @@ export type ApplyIndexErrorCode =
  */
 export class ApplyIndexError extends OpsError<ApplyIndexErrorCode> {
   override name = 'ApplyIndexError';
-}
-
-/** A report entry for a failure, passwords redacted, with the server's SQLSTATE when it has one. */
-export function indexFailure(code: ApplyIndexErrorCode, message: string, cause?: unknown): IndexApplyFailure {
-  const sqlState = sqlStateOf(cause);
-  return { code, message: redactText(message), ...(sqlState ? { sqlState } : {}) };
-}
-
-/** An error's message with its SQLSTATE, passwords redacted. */
-export function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const sqlState = sqlStateOf(error);
-  return redactText(sqlState ? `${message} (SQLSTATE ${sqlState})` : message);
-}
-
-function sqlStateOf(error: unknown): string | undefined {
-  if (error instanceof postgres.PostgresError) return error.code;
-  return undefined;
 }

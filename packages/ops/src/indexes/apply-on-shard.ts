@@ -1,8 +1,6 @@
 import { redactUrl } from 'drizzle-shard';
-import type { Sql } from 'postgres';
-import { connectOps } from '../connect.ts';
+import postgres from 'postgres';
 import type { ShardTarget } from '../shard-target.ts';
-import { describeError, indexFailure } from './apply-index-error.ts';
 import type {
   ApplyProgressEvent,
   IndexApplyFailure,
@@ -10,6 +8,7 @@ import type {
   ShardApplyReport,
 } from './apply-report.ts';
 import { buildIndex, type IndexPlan } from './build-index.ts';
+import { describeError, indexFailure } from './index-failure.ts';
 import { preparedTransactionsBlocking } from './prepared-xacts.ts';
 
 /** Set on every connection, so a DBA can see (and tests can check) who builds indexes. */
@@ -27,12 +26,20 @@ export async function applyOnShard(
   emit: (event: ApplyProgressEvent) => void,
 ): Promise<ShardApplyReport> {
   const indexes: IndexApplyResult[] = [];
-  let sql: Sql | undefined;
+  let sql: postgres.Sql | undefined;
   try {
     // Set when nothing can be built on this shard (unreachable, or blocked by prepared transactions).
     let shardFailure: IndexApplyFailure | undefined;
     try {
-      sql = connectOps(primary.url, APPLY_APPLICATION_NAME);
+      // Not connectOps: its text-output settings are startup parameters that a PgBouncer in front
+      // of the primary may refuse, and index builds compare no values as text.
+      sql = postgres(primary.url, {
+        max: 1,
+        prepare: false,
+        onnotice: () => {},
+        connect_timeout: 10,
+        connection: { application_name: APPLY_APPLICATION_NAME },
+      });
       await sql.unsafe('select 1');
       shardFailure = await preparedTransactionsBlocking(sql, primary.shard);
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { IndexRecommendation } from '@drizzle-shard/codegen';
 import type { Sql } from 'postgres';
-import { describeError, indexFailure } from './apply-index-error.ts';
 import type { IndexApplyFailure, IndexOutcome } from './apply-report.ts';
+import { describeError, indexFailure } from './index-failure.ts';
 import { conflictOf, inspectIndex } from './index-state.ts';
 
 /** One recommendation with its SQL, built before any shard is touched. */

@@ -1,7 +1,7 @@
 import type { IndexRecommendation } from '@drizzle-shard/codegen';
 import type { Sql } from 'postgres';
-import { indexFailure } from './apply-index-error.ts';
 import type { IndexApplyFailure } from './apply-report.ts';
+import { indexFailure } from './index-failure.ts';
 
 /** What holds an index's name on a shard, read from the catalog. */
 export type IndexState =

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
-import { indexFailure } from './apply-index-error.ts';
 import type { IndexApplyFailure } from './apply-report.ts';
+import { indexFailure } from './index-failure.ts';
 
 /**
  * A prepared transaction never ends by itself, and CREATE INDEX CONCURRENTLY waits for every
