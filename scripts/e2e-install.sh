@@ -3,7 +3,8 @@
 # the tarballs (publint, attw), install them with npm into a fresh project in a temp folder next
 # to drizzle-orm, drizzle-kit and postgres from the registry, then against a 2-shard dev cluster:
 # a plain JS app, tsc under bundler and node16 resolution with the generated helpers, generate
-# in prebuild + --check, drizzle-kit generate + drizzle-shard migrate on both shards, start-up figures.
+# in prebuild + --check, drizzle-kit generate + drizzle-shard migrate and indexes apply on both shards,
+# start-up figures.
 # Any failure exits non-zero. KEEP=1 keeps the temp folder.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -88,6 +89,12 @@ for url in "${primaries[@]}"; do
     if (!r.orders || !r.users) { console.error('tables missing on ' + process.argv[1]); process.exit(1); }" "$url"
 done
 echo "ok   the migration's tables exist on both shards"
+
+step "drizzle-shard indexes apply on both shards (cli -> ops -> codegen, as installed)"
+npx drizzle-shard indexes apply "${urls[@]}"
+npx drizzle-shard indexes apply "${urls[@]}" >"$work/indexes-again.log"
+grep -q 'already-valid' "$work/indexes-again.log" || { cat "$work/indexes-again.log"; fail "a second indexes apply did not find the indexes valid"; }
+echo "ok   the recommended indexes are valid on both shards; a second run finds them so"
 
 step "a plain JavaScript ESM app on Node $(node --version), no tsx"
 E2E_SHARDS="$shards" node app.mjs

@@ -33,6 +33,7 @@ export {
   SHARD_ID_EPOCH_MS,
   type ShardIdParts,
 } from './ids/shard-id.ts';
+export { mapWithConcurrency } from './map-with-concurrency.ts';
 export { redactText, redactUrl } from './redact.ts';
 export type { RecoveryReport } from './reference/recover.ts';
 export { MAP_EPOCH_SETTING } from './reference/two-phase-names.ts';

@@ -13,12 +13,23 @@ export { describeSourceTable, type SourceTable } from './archive/source-table.ts
 export { type DoctorOptions, type DoctorShard, runDoctor } from './doctor/doctor.ts';
 export type { DoctorReport, Finding, NodeReport } from './doctor/findings.ts';
 export { DEFAULT_THRESHOLDS, type DoctorThresholds } from './doctor/thresholds.ts';
+export { ApplyIndexError, type ApplyIndexErrorCode } from './indexes/apply-index-error.ts';
+export { applyIndexes } from './indexes/apply-indexes.ts';
+export { APPLY_APPLICATION_NAME } from './indexes/apply-on-shard.ts';
+export type {
+  ApplyIndexesOptions,
+  ApplyProgressEvent,
+  ApplyReport,
+  IndexApplyFailure,
+  IndexApplyResult,
+  IndexOutcome,
+  ShardApplyReport,
+} from './indexes/apply-report.ts';
 export {
   MigrateError,
   type MigrateReport,
   migrateShards,
   type ShardMigrationResult,
-  type ShardTarget,
 } from './migrate/migrate-shards.ts';
 export { type MigrateStatus, migrateStatus, type ShardStatus } from './migrate/migrate-status.ts';
 export { OpsError } from './ops-error.ts';
@@ -46,6 +57,7 @@ export {
 export { type MoveState, moveStates } from './reshard/reshard-replication.ts';
 export { reshardRollback } from './reshard/reshard-rollback.ts';
 export { verifyMoves } from './reshard/reshard-verify.ts';
+export type { ShardTarget } from './shard-target.ts';
 export { type CutoverReport, cutover, rollback } from './split/cutover.ts';
 export { driverLayout, type FleetMapFile, readFleetMap, writeFleetMap } from './split/map-file.ts';
 export { checkSourceVersion } from './split/preflight.ts';

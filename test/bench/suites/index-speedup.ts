@@ -1,4 +1,4 @@
-import { applyIndexes } from '@drizzle-shard/codegen';
+import { applyIndexes } from '@drizzle-shard/ops';
 import { runSql, startCluster } from '@drizzle-shard/testing';
 import postgres from 'postgres';
 import {
@@ -7,7 +7,7 @@ import {
   loadSeedOrders,
   SEED_INDEX,
   SEED_QUERY,
-} from '../../../packages/codegen/test/support/seed-orders.ts';
+} from '../../../packages/ops/test/support/seed-orders.ts';
 import { interleave } from '../harness/interleave.ts';
 import type { Suite } from './context.ts';
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyIndexes, CodegenError, type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
+import { CodegenError, type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
+import { applyIndexes } from '@drizzle-shard/ops';
 import { redactUrl } from 'drizzle-shard';
 import { parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';

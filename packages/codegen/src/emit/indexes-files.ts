@@ -1,5 +1,5 @@
-import { createIndexSql } from '../apply/index-sql.ts';
 import type { IndexRecommendation, TableInfo } from '../model.ts';
+import { createIndexSql } from '../recommend/index-sql.ts';
 import { generatedNotice, withHeader } from './header.ts';
 
 const where = (rec: IndexRecommendation) => rec.sources.map((s) => `${s.file}:${s.line}`).join(', ');

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IndexColumn } from '../model.ts';
-
-const MAX_IDENTIFIER_BYTES = 63;
+import { MAX_IDENTIFIER_BYTES } from './index-sql.ts';
 
 /**
  * `orders_user_id_created_at_desc_idx`: readable and stable for the same table and columns.

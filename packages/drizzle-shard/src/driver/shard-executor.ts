@@ -4,6 +4,7 @@ import type { ShardSession } from '../drizzle/shard-database.ts';
 import type { RoutingValue } from '../drizzle/sql-tokens.ts';
 import type { StatementPlan } from '../drizzle/statement-plan.ts';
 import { DrizzleShardError, rootMessage } from '../errors.ts';
+import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { redactError, redactServerMessage } from '../redact-error.ts';
 import type { ResolvedTwoPhaseOptions } from '../reference/two-phase-options.ts';
 import { twoPhaseWrite } from '../reference/two-phase-write.ts';
@@ -97,21 +98,15 @@ export class ShardExecutor implements StatementExecutor {
     options: OnShardsOptions = {},
   ): Promise<ShardResults<T>> {
     const limit = Math.max(1, this.options.concurrency ?? shards.length);
-    const values: Array<T | undefined> = new Array(shards.length);
     const failed: Array<{ shard: number; error: unknown }> = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < shards.length) {
-        const i = next++;
-        const shard = shards[i]!;
-        try {
-          values[i] = await run(shard);
-        } catch (error) {
-          failed.push({ shard, error: redactError(error, this.showParameters) });
-        }
+    const values = await mapWithConcurrency(shards, limit, async (shard): Promise<T | undefined> => {
+      try {
+        return await run(shard);
+      } catch (error) {
+        failed.push({ shard, error: redactError(error, this.showParameters) });
+        return undefined;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, shards.length) }, worker));
+    });
     // The partial policy is for explicit db.allShards() reads; routed statements need every shard.
     const policy =
       this.mode === 'fanout' && !options.requireAll ? (this.options.onShardError ?? 'fail') : 'fail';

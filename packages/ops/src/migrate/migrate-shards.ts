@@ -4,12 +4,8 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { redactText, redactUrl } from 'drizzle-shard';
 import postgres from 'postgres';
+import type { ShardTarget } from '../shard-target.ts';
 import { appliedMigrations, folderMigrations } from './migration-state.ts';
-
-export interface ShardTarget {
-  readonly shard: number;
-  readonly url: string;
-}
 
 export interface ShardMigrationResult {
   readonly shard: number;

@@ -1,6 +1,6 @@
 import { redactUrl } from 'drizzle-shard';
 import postgres from 'postgres';
-import type { ShardTarget } from './migrate-shards.ts';
+import type { ShardTarget } from '../shard-target.ts';
 import { appliedMigrations, folderMigrations, schemaFingerprint } from './migration-state.ts';
 
 export interface ShardStatus {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { applyIndexes, type IndexRecommendation } from '@drizzle-shard/codegen';
+import type { IndexRecommendation } from '@drizzle-shard/codegen';
+import { applyIndexes } from '@drizzle-shard/ops';
 import { type Cluster, runSql } from '@drizzle-shard/testing';
 import postgres from 'postgres';
 import { DDL } from '../../schema.ts';

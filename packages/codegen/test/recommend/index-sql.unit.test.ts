@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ApplyIndexError, createIndexSql, dropIndexSql, quoteIdentifier } from '../../src/apply/index.ts';
+import { CodegenError } from '../../src/errors.ts';
 import type { IndexColumn, IndexRecommendation } from '../../src/model.ts';
+import { createIndexSql, dropIndexSql, quoteIdentifier } from '../../src/recommend/index-sql.ts';
 
 function rec(overrides: Partial<IndexRecommendation> = {}): IndexRecommendation {
   return {
@@ -20,7 +21,7 @@ function invalidCode(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ApplyIndexError) return error.code;
+    if (error instanceof CodegenError) return error.code;
     throw error;
   }
   return undefined;

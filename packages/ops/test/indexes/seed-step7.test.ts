@@ -1,6 +1,6 @@
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyIndexes } from '../../src/apply/index.ts';
+import { applyIndexes } from '../../src/index.ts';
 import {
   explainSeedQuery,
   HOT_USER_ID,

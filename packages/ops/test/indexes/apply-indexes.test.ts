@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { IndexRecommendation } from '@drizzle-shard/codegen';
 import { type Cluster, runSql, startCluster } from '@drizzle-shard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -6,12 +7,11 @@ import {
   type ApplyProgressEvent,
   type ApplyReport,
   applyIndexes,
-  type ShardPrimary,
-} from '../../src/apply/index.ts';
-import type { IndexRecommendation } from '../../src/model.ts';
+  type ShardTarget,
+} from '../../src/index.ts';
 
 let cluster: Cluster;
-let primaries: ShardPrimary[];
+let primaries: ShardTarget[];
 
 beforeAll(async () => {
   cluster = await startCluster({ shards: 2 });

@@ -1,57 +1,23 @@
-import { redactText } from 'drizzle-shard';
+import { CodegenError } from '../errors.ts';
 import type { IndexRecommendation } from '../model.ts';
 
 /** PostgreSQL truncates longer identifiers (NAMEDATALEN - 1), which would break lookups by name. */
 export const MAX_IDENTIFIER_BYTES = 63;
 
-/** Stable codes for everything applying indexes can refuse or fail at. */
-export type ApplyIndexErrorCode =
-  /** A recommendation cannot be turned into SQL (empty name, no columns, identifier too long). */
-  | 'CODEGEN_INDEX_RECOMMENDATION_INVALID'
-  /** `applyIndexes` was called with unusable primaries or options. */
-  | 'CODEGEN_APPLY_OPTIONS_INVALID'
-  /** The shard's primary could not be reached; nothing was done there. */
-  | 'CODEGEN_INDEX_SHARD_UNREACHABLE'
-  /** Prepared transactions are left on the shard: CREATE INDEX CONCURRENTLY would wait for them forever. */
-  | 'CODEGEN_INDEX_BLOCKED_BY_PREPARED_XACT'
-  /** `CREATE INDEX CONCURRENTLY` (or the drop of an invalid leftover) raised an error. */
-  | 'CODEGEN_INDEX_BUILD_FAILED'
-  /** The index exists but stays INVALID after every allowed rebuild. */
-  | 'CODEGEN_INDEX_STILL_INVALID'
-  /** An index of that name exists with another definition; it is left alone. */
-  | 'CODEGEN_INDEX_NAME_CONFLICT';
-
-/**
- * An index could not be planned or applied. `code` is stable; passwords are redacted from the message.
- *
- * @example
- * try { createIndexSql(rec) } catch (e) { if (e instanceof ApplyIndexError && e.code === 'CODEGEN_INDEX_RECOMMENDATION_INVALID') ... }
- */
-export class ApplyIndexError extends Error {
-  override name = 'ApplyIndexError';
-  constructor(
-    readonly code: ApplyIndexErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(redactText(message), options);
-  }
-}
-
 /** Quotes one SQL identifier: `say "hi"` → `"say ""hi"""`. Rejects what PostgreSQL would mangle. */
 export function quoteIdentifier(name: string, what = 'identifier'): string {
   if (name.length === 0) {
-    throw new ApplyIndexError('CODEGEN_INDEX_RECOMMENDATION_INVALID', `The ${what} is empty.`);
+    throw new CodegenError('CODEGEN_INDEX_RECOMMENDATION_INVALID', `The ${what} is empty.`);
   }
   if (name.includes('\0')) {
-    throw new ApplyIndexError(
+    throw new CodegenError(
       'CODEGEN_INDEX_RECOMMENDATION_INVALID',
       `The ${what} ${JSON.stringify(name)} contains a NUL character, which PostgreSQL identifiers cannot hold.`,
     );
   }
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_IDENTIFIER_BYTES) {
-    throw new ApplyIndexError(
+    throw new CodegenError(
       'CODEGEN_INDEX_RECOMMENDATION_INVALID',
       `The ${what} ${JSON.stringify(name)} is ${bytes} bytes; PostgreSQL keeps only ${MAX_IDENTIFIER_BYTES}. Use a shorter name.`,
     );
@@ -72,7 +38,7 @@ export function createIndexSql(rec: IndexRecommendation): string {
   const name = quoteIdentifier(rec.name, 'index name');
   const table = quoteIdentifier(rec.table, `table name of index ${JSON.stringify(rec.name)}`);
   if (rec.columns.length === 0) {
-    throw new ApplyIndexError(
+    throw new CodegenError(
       'CODEGEN_INDEX_RECOMMENDATION_INVALID',
       `Index ${JSON.stringify(rec.name)} on ${JSON.stringify(rec.table)} has no columns.`,
     );
@@ -81,7 +47,7 @@ export function createIndexSql(rec: IndexRecommendation): string {
     const quoted = quoteIdentifier(column.name, `column name in index ${JSON.stringify(rec.name)}`);
     if (column.direction === 'desc') return `${quoted} DESC`;
     if (column.direction === 'asc') return quoted;
-    throw new ApplyIndexError(
+    throw new CodegenError(
       'CODEGEN_INDEX_RECOMMENDATION_INVALID',
       `Column ${JSON.stringify(column.name)} of index ${JSON.stringify(rec.name)} has direction ${JSON.stringify(column.direction)}; use 'asc' or 'desc'.`,
     );

@@ -1,5 +1,5 @@
+import type { IndexRecommendation } from '@drizzle-shard/codegen';
 import postgres from 'postgres';
-import type { IndexRecommendation } from '../../src/model.ts';
 
 /** The seed's slow query, step 7: the newest orders of one user. */
 export const SEED_QUERY = 'SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20';
