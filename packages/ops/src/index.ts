@@ -37,6 +37,7 @@ export { ReshardError, type ReshardErrorCode } from './reshard/reshard-error.ts'
 export {
   isFlipped,
   planFromFleetMap,
+  planRepin,
   planReshard,
   planShrink,
   type ReshardPlan,

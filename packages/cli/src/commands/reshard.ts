@@ -109,7 +109,7 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
   try {
     const plan = await planFrom(values, cwd, mapFile);
     const moves = plan.moves.map(
-      (m) => `${m.from}→${m.to} (${m.units.length} ${plan.map.strategy === 'hash' ? 'buckets' : 'residues'})`,
+      (m) => `${m.from}→${m.to} (${m.units.length} ${plan.unitMap.strategy.unitNoun})`,
     );
     if (step === 'start' && isFlipped(plan, readFleetMap(mapFile))) {
       io.out.write(
