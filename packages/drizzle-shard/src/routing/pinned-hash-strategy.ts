@@ -186,7 +186,7 @@ function keyOf(o: TenantOverride, i: number, type: ShardKeyKind | ShardKeyType):
     return normaliseKey(o.key, type, 'pinned tenant key');
   } catch (error) {
     const kind = typeof type === 'string' ? type : type.kind;
-    throw overrideError(i, o, `key is not a ${kind} shard key value (${(error as Error).message})`);
+    throw overrideError(i, o, `key is not a shard key value for ${kind} keys (${(error as Error).message})`);
   }
 }
 

@@ -136,7 +136,7 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
     expect(() => pinned([{ key: 'acme', shard: 0 }]).strategy.checkKeys('int')).toThrow(
       expect.objectContaining({
         code: 'CONFIG_INVALID',
-        message: expect.stringContaining('not a int shard key'),
+        message: expect.stringContaining('not a shard key value for int keys'),
       }),
     );
     expect(() =>
