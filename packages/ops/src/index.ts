@@ -41,6 +41,7 @@ export {
   planReshard,
   planShrink,
   type ReshardPlan,
+  repinPlanFromFleetMap,
   type ShardMove,
   shrinkPlanFromFleetMap,
 } from './reshard/reshard-plan.ts';

@@ -5,7 +5,7 @@ import { normaliseKey } from './key-value.ts';
 import { mapError } from './map-errors.ts';
 import { ModuloStrategy } from './modulo-strategy.ts';
 import { strategyFromJSON } from './strategies.ts';
-import type { ShardMapJson, ShardStrategy } from './strategy.ts';
+import type { ShardMapJson, ShardStrategy, TenantOverride } from './strategy.ts';
 
 export type { BucketRange, ShardMapJson, TenantOverride } from './strategy.ts';
 
@@ -44,6 +44,20 @@ export class ShardMap {
   /** A map of `strategy` (e.g. the `next` of a strategy's `grow`). */
   static of(strategy: ShardStrategy): ShardMap {
     return new ShardMap(strategy);
+  }
+
+  /**
+   * This map's buckets with `overrides` pinned on top: a `pinned-hash` map with the same ranges
+   * and epoch (a bad override is `CONFIG_INVALID`; a modulo map has no buckets to pin on top of).
+   *
+   * @example ShardMap.hash({ shards: 4 }).withOverrides([{ key: 42, shard: 3 }]).shardOf(42, 'int') // 3
+   */
+  withOverrides(overrides: readonly TenantOverride[]): ShardMap {
+    const json = this.toJSON();
+    if (!('buckets' in json))
+      throw mapError(`tenants pin on top of hash buckets, not on a ${json.strategy} map`);
+    const { epoch, buckets, ranges } = json;
+    return ShardMap.fromJSON({ format: 1, strategy: 'pinned-hash', epoch, buckets, ranges, overrides });
   }
 
   toJSON(): ShardMapJson {

@@ -1,6 +1,6 @@
 import {
   isDrizzleShardError,
-  PinnedHashStrategy,
+  type PinnedHashStrategy,
   ShardMap,
   type StrategyResize,
   type TenantOverride,
@@ -210,17 +210,34 @@ export function planRepin(
       `Pinning tenants needs the sharded tables to share one key type; these have ${kinds.size || 'none'}.`,
     );
   }
-  const json = current.map;
-  if (!('buckets' in json)) {
+  if (!('buckets' in current.map)) {
     throw new ReshardError(
       'RESHARD_BAD_INPUT',
-      `Tenants pin on top of hash buckets; this map is ${json.strategy}.`,
+      `Tenants pin on top of hash buckets; this map is ${current.map.strategy}.`,
     );
   }
-  const pinned = json.strategy === 'pinned-hash' ? oldMap.strategy : new PinnedHashStrategy(json, []);
+  // The old map as a pinned one (no overrides yet when it is plain hash): it knows where each tenant was.
+  const pinned = oldMap.withOverrides('overrides' in current.map ? current.map.overrides : []).strategy;
   const epoch = current.map.epoch + 1;
   const [kind] = kinds;
   return planOf({ current, shards: current.shards, fleet: current.shards, oldMap, tables }, () =>
     (pinned as PinnedHashStrategy).repin(overrides, epoch, kind!),
   );
+}
+
+/**
+ * As `planRepin`, or, when `file` already holds the repinned map (its cutover ran), the same
+ * plan rebuilt from the layout it replaced, so a resumed cutover or a rollback knows what moved.
+ */
+export function repinPlanFromFleetMap(
+  file: FleetMapFile,
+  overrides: readonly TenantOverride[],
+  tables: readonly SplitTable[],
+): ReshardPlan {
+  const before = file.previous;
+  const pinned = 'overrides' in file.map && JSON.stringify(file.map.overrides) === JSON.stringify(overrides);
+  const repinned = before && pinned && file.shards.join('\n') === before.shards.join('\n');
+  return repinned
+    ? planRepin({ ...file, ...before, previous: undefined }, overrides, tables)
+    : planRepin(file, overrides, tables);
 }
