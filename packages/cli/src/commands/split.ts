@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  checkMapKeys,
   cutover,
   openSplit,
   readFleetMap,
@@ -55,12 +56,14 @@ async function planFrom(
 ): Promise<SplitPlan> {
   const targets = values.to as string[];
   const hash = ShardMap.hash({ shards: targets.length });
-  return {
+  const plan: SplitPlan = {
     source: values.from as string,
     targets,
     map: values.modulo ? ShardMap.modulo(targets.length) : pins.length ? hash.withOverrides(pins) : hash,
     tables: await tablesFromConfig(cwd, values.config as string | undefined),
   };
+  checkMapKeys(plan.map, plan.tables); // every step: a --pin the schema's key cannot hold is bad input
+  return plan;
 }
 
 /** A target's sync state, labelled for the progress line. */
