@@ -75,6 +75,18 @@ describe('bad input: one line naming the problem, the usage, exit 2, no stack', 
       /^drizzle-shard split start: unexpected argument 'sideways'$/,
     );
     await expectBadInput(
+      ['reshard', '--pin', 'acme'],
+      /^drizzle-shard reshard start: --pin takes KEY=SHARD \(a shard number\), got "acme"$/,
+    );
+    await expectBadInput(
+      ['reshard', '--pin', 'acme=3', '--add', 'postgres://127.0.0.1:1/x'],
+      /^drizzle-shard reshard start: --pin moves pinned tenants on the same shards/,
+    );
+    await expectBadInput(
+      ['split', '--from', 'x', '--to', 'y', '--pin', '7=0', '--modulo'],
+      /^drizzle-shard split start: --pin pins tenants on top of hash buckets; drop --modulo$/,
+    );
+    await expectBadInput(
       ['archive', 'query', '--to', 'x.duckdb'],
       /^drizzle-shard archive query: give --to FILE and one SQL query$/,
     );

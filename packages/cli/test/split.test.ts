@@ -60,6 +60,15 @@ async function killedAfter(ms: number): Promise<string> {
   return output;
 }
 
+it('a --pin the schema cannot hold (a text tenant for integer keys) exits 2 with CONFIG_INVALID before anything changes', async () => {
+  const c = capture();
+  expect(await run(['split', 'start', ...args, '--pin', 'acme=1'], c.io, APP)).toBe(2);
+  expect(c.err.join('')).toMatch(/override 0 .*not a shard key value for int keys.*\[CONFIG_INVALID\]/);
+  expect(
+    await runSql(cluster.shards[1]!.primary.url, "select 1 from pg_tables where tablename = 'orders'"),
+  ).toEqual([]);
+});
+
 it('split start survives SIGKILL at random points (5 runs), then completes; verify and cutover pass', async () => {
   for (const ms of [800, 1600, 2400, 3200, 4000].map((base) => base + Math.floor(Math.random() * 800))) {
     const output = await killedAfter(ms);

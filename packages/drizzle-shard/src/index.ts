@@ -42,7 +42,14 @@ export type { ReplicaOptions } from './replicas/options.ts';
 export type { ReplicaStatus, ShardReplicaStatus } from './replicas/replica-node.ts';
 export { bucketSql, DEFAULT_BUCKET_COUNT, hashSqlFor } from './routing/buckets.ts';
 export { hashInt8Extended, hashTextExtended, uuidHashExtended } from './routing/pg-hash.ts';
-export { type BucketRange, ShardMap, type ShardMapJson } from './routing/shard-map.ts';
+export { PinnedHashStrategy } from './routing/pinned-hash-strategy.ts';
+export {
+  type BucketRange,
+  ShardMap,
+  type ShardMapJson,
+  type TenantOverride,
+} from './routing/shard-map.ts';
+export type { ShardStrategy, StrategyResize, UnitMove } from './routing/strategy.ts';
 export {
   type ReferenceTable,
   reference,

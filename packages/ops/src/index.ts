@@ -48,9 +48,11 @@ export { ReshardError, type ReshardErrorCode } from './reshard/reshard-error.ts'
 export {
   isFlipped,
   planFromFleetMap,
+  planRepin,
   planReshard,
   planShrink,
   type ReshardPlan,
+  repinPlanFromFleetMap,
   type ShardMove,
   shrinkPlanFromFleetMap,
 } from './reshard/reshard-plan.ts';
@@ -70,6 +72,6 @@ export {
 } from './split/replication.ts';
 export { openSplit, type SplitConnections, type StartOptions, startSplit } from './split/split.ts';
 export { SplitError, type SplitErrorCode } from './split/split-error.ts';
-export type { SplitPlan, SplitTable } from './split/split-plan.ts';
+export { checkMapKeys, type SplitPlan, type SplitTable } from './split/split-plan.ts';
 export { describeProblem, type VerifyProblem, type VerifyReport, verifySplit } from './split/verify.ts';
 export { type FleetMapWatch, watchFleetMap } from './split/watch-fleet-map.ts';

@@ -1,8 +1,9 @@
-import { ShardMap } from 'drizzle-shard';
+import { ShardMap, type ShardMapJson } from 'drizzle-shard';
 import { describe, expect, it } from 'vitest';
 import {
   type FleetMapFile,
   planFromFleetMap,
+  planRepin,
   planReshard,
   planShrink,
   shrinkPlanFromFleetMap,
@@ -188,5 +189,52 @@ describe('planShrink', () => {
       previous: { version: 3, shards: file.shards, map: file.map },
     };
     expect(shrinkPlanFromFleetMap(written, 3, tables).moves).toEqual(plan.moves);
+  });
+});
+
+describe('a map with a pinned tenant', () => {
+  const json = ShardMap.hash({ shards: 4 }).toJSON() as Extract<ShardMapJson, { strategy: 'hash' }>;
+  const tenant = (() => {
+    for (let k = 1; ; k++) if (ShardMap.hash({ shards: 4 }).shardOf(k, 'int') === 0) return k;
+  })();
+  const pinned = ShardMap.fromJSON({
+    ...json,
+    strategy: 'pinned-hash',
+    overrides: [{ key: tenant, shard: 3 }],
+  });
+
+  it('grows around the tenant: the moves are buckets, the tenant stays on its shard', () => {
+    const plan = planReshard(fleet(pinned, 4), add(2, 4), tables);
+    expect(plan.map.toJSON()).toMatchObject({
+      strategy: 'pinned-hash',
+      overrides: [{ key: tenant, shard: 3 }],
+    });
+    expect(plan.map.shardOf(tenant, 'int')).toBe(3);
+    expect(plan.moves.flatMap((m) => m.units).every((u) => u < 4096)).toBe(true);
+    // the tenant's rows are not in any move's filter: its unit is 4096, not its bucket
+    expect(plan.unitMap.strategy.unitSql('user_id', 'int')).toContain(
+      `when (user_id)::int8 = ${tenant} then 4096`,
+    );
+  });
+
+  it('shrinking away its shard is RESHARD_BAD_INPUT; a repin moves only the tenant, and a bad one is CONFIG_INVALID', () => {
+    expect(() => planShrink(fleet(pinned, 4), 3, tables)).toThrow(
+      expect.objectContaining({
+        code: 'RESHARD_BAD_INPUT',
+        message: expect.stringContaining('pin it to one of shards 0..2'),
+      }),
+    );
+    const repin = planRepin(fleet(pinned, 4), [{ key: tenant, shard: 1 }], tables);
+    expect(repin.moves).toEqual([{ from: 3, to: 1, units: [4096] }]);
+    expect(repin.fleet).toHaveLength(4);
+    expect(repin.map.shardOf(tenant, 'int')).toBe(1);
+    const first = planRepin(fleet(ShardMap.hash({ shards: 4 }), 4), [{ key: tenant, shard: 2 }], tables);
+    expect(first.moves).toEqual([{ from: 0, to: 2, units: [4096] }]);
+    expect(() => planRepin(fleet(pinned, 4), [{ key: 'acme', shard: 1 }], tables)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() => planRepin(fleet(pinned, 4), [{ key: tenant, shard: 4 }], tables)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });

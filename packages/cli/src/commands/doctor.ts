@@ -1,19 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type IndexRecommendation, loadConfig } from '@drizzle-shard/codegen';
-import { type DoctorReport, runDoctor } from '@drizzle-shard/ops';
+import { type DoctorReport, readFleetMap, runDoctor } from '@drizzle-shard/ops';
+import { ShardMap } from 'drizzle-shard';
 import { numberOption, parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 
 export const DOCTOR_HELP = `drizzle-shard doctor --shard PRIMARY_URL[,REPLICA_URL…] [--shard …] [--pgbouncer URL …] [--json]
                      [--indexes indexes.json | --config FILE] [--large-table-mb N] [--sample-seconds N]
+                     [--map drizzle-shard.map.json]
 
 Measures every node as the seed did by hand — connections in use vs max_connections, replica lag,
 PgBouncer pools (--pgbouncer, once per shard in shard order: clients waiting for a server
 connection), tables read by sequential scans and the recommended indexes they lack (from \`drizzle-shard
 generate\`'s indexes.json: --indexes, or the config's out folder), the largest tables, data size
 and write rate per shard (skew), prepared transactions left behind, invalid indexes — and says
-which stage of the seed's path the system is at and what to do next. Read-only.
+which stage of the seed's path the system is at and what to do next. With --map (the fleet map a
+split or reshard wrote), a skewed shard holding a pinned tenant is named as such. Read-only.
 Exit codes: 0 healthy, 1 warnings over thresholds, 2 a node cannot be reached.
 `;
 
@@ -63,6 +66,13 @@ function printReport(report: DoctorReport, out: Output) {
   } else if (report.ok) out.write(`${paint(color, 32, 'Healthy')}: nothing over the thresholds.\n`);
 }
 
+/** The shard map of a fleet map file (a single database's has no pinned tenants either). */
+function fleetShardMap(file: string): ShardMap {
+  const fleet = readFleetMap(file);
+  if (!fleet) throw new Error(`No fleet map at ${file}.`);
+  return ShardMap.fromJSON(fleet.map);
+}
+
 export async function doctorCommand(argv: readonly string[], io: { out: Output; err: Output }, cwd: string) {
   const { values } = parseCommand('doctor', DOCTOR_HELP, {
     args: [...argv],
@@ -74,6 +84,7 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
       config: { type: 'string' },
       'large-table-mb': { type: 'string' },
       'sample-seconds': { type: 'string' },
+      map: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -102,14 +113,17 @@ export async function doctorCommand(argv: readonly string[], io: { out: Output; 
     return { primary: primary!, replicas, ...(bouncers[i] ? { pgbouncer: bouncers[i] } : {}) };
   });
   let indexes: IndexRecommendation[];
+  let map: ShardMap | undefined;
   try {
     indexes = await recommendedIndexes(cwd, values.indexes, values.config);
+    map = values.map ? fleetShardMap(path.resolve(cwd, values.map)) : undefined;
   } catch (error) {
     io.err.write(`drizzle-shard doctor: ${(error as Error).message}\n`);
     return 2;
   }
   const report = await runDoctor(shards, largeMb !== undefined ? { tableBytes: largeMb * 1024 * 1024 } : {}, {
     indexes,
+    ...(map ? { map } : {}),
     ...(sampleSeconds !== undefined ? { sampleMs: sampleSeconds * 1000 } : {}),
   });
   if (values.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);

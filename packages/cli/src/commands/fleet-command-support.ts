@@ -7,7 +7,8 @@ import {
   type SubscriptionState,
   type VerifyReport,
 } from '@drizzle-shard/ops';
-import { redactText } from 'drizzle-shard';
+import { isDrizzleShardError, redactText, type TenantOverride } from 'drizzle-shard';
+import { UsageError } from '../args.ts';
 import { CopyRates } from '../copy-rates.ts';
 import type { Output } from '../output.ts';
 
@@ -64,6 +65,10 @@ export function fleetCommandFailed(command: string, error: unknown, err: Output)
     err.write(`drizzle-shard ${command}: ${error.message}\n`);
     return 2;
   }
+  if (isDrizzleShardError(error, 'CONFIG_INVALID')) {
+    err.write(`drizzle-shard ${command}: ${error.message} [${error.code}]\n`); // a bad --pin: nothing changed
+    return 2;
+  }
   if (error instanceof OpsError) {
     err.write(`drizzle-shard ${command}: ${error.message} [${error.code}]\n`);
     return BAD_INPUT.has(error.code) ? 2 : 1;
@@ -94,4 +99,22 @@ export function syncProgress(out: Output) {
     last = Date.now();
     out.write(`  ${syncLine(states, rates)}\n`);
   };
+}
+
+/** `--pin KEY=SHARD` options as tenant overrides (the key as written: the map checks it against the schema). */
+export function pinsOption(
+  pins: readonly string[] | undefined,
+  usage: { command: string; help: string },
+): TenantOverride[] {
+  return (pins ?? []).map((pin) => {
+    const at = pin.lastIndexOf('=');
+    const shard = Number(pin.slice(at + 1));
+    if (at < 1 || !/^\d+$/.test(pin.slice(at + 1)))
+      throw new UsageError(
+        usage.command,
+        `--pin takes KEY=SHARD (a shard number), got ${JSON.stringify(pin)}`,
+        usage.help,
+      );
+    return { key: pin.slice(0, at), shard };
+  });
 }

@@ -8,17 +8,20 @@ import {
   ReshardError,
   type ReshardPlan,
   readFleetMap,
+  repinPlanFromFleetMap,
   reshardCutover,
   reshardRollback,
   shrinkPlanFromFleetMap,
   startReshard,
   verifyMoves,
 } from '@drizzle-shard/ops';
+import type { TenantOverride } from 'drizzle-shard';
 import { numberOption, parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import {
   fleetCommandFailed,
   fleetStep,
+  pinsOption,
   syncLine,
   syncProgress,
   tablesFromConfig,
@@ -27,6 +30,7 @@ import {
 
 export const RESHARD_HELP = `drizzle-shard reshard [start|status|verify|cutover|rollback] --add SHARD_URL [--add …] [--to M]
 drizzle-shard reshard [start|status|verify|cutover|rollback] --to M        (M below the fleet's count)
+drizzle-shard reshard [start|status|verify|cutover|rollback] --pin TENANT_KEY=SHARD [--pin …]
                       [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json]
 
 Grows the sharded fleet in the fleet map (written by \`split cutover\`) by the --add shards (empty
@@ -34,7 +38,10 @@ databases; --to M checks the new count). Each old shard keeps its fair share of 
 the rest to the new shards (a modulo map grows to a multiple of its count). With --to M alone it
 shrinks the fleet to its first M shards: the others hand all their buckets to the ones that stay,
 each of which ends with its fair share (a modulo map shrinks to a divisor of its count); the
-leaving shards end empty and out of the map.
+leaving shards end empty and out of the map. With --pin alone (every tenant the map pins, with
+its shard; the same at every step) it moves only the pinned tenants whose shard changes, as units
+of their own; a first pin moves a tenant off its bucket's owner. Growing and shrinking move buckets
+around pinned tenants; a shard a tenant is pinned to cannot leave.
 
   start     (default) Checks everything first (exit 2 on bad input, nothing changed), creates the
             schema on the new shards, then for every move a row-filtered publication on the old
@@ -55,7 +62,12 @@ leaving shards end empty and out of the map.
 Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (nothing changed).
 `;
 
-async function planFrom(values: Record<string, unknown>, cwd: string, mapFile: string): Promise<ReshardPlan> {
+async function planFrom(
+  values: Record<string, unknown>,
+  cwd: string,
+  mapFile: string,
+  pins: TenantOverride[],
+): Promise<ReshardPlan> {
   const current = readFleetMap(mapFile);
   if (!current) {
     throw new ReshardError(
@@ -65,6 +77,7 @@ async function planFrom(values: Record<string, unknown>, cwd: string, mapFile: s
   }
   const added = (values.add as string[] | undefined) ?? [];
   const tables = await tablesFromConfig(cwd, values.config as string | undefined);
+  if (pins.length) return repinPlanFromFleetMap(current, pins, tables);
   if (added.length === 0) return shrinkPlanFromFleetMap(current, Number(values.to), tables);
   const plan = planFromFleetMap(current, added, tables);
   if (values.to !== undefined && Number(values.to) !== plan.shards.length) {
@@ -87,6 +100,7 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     options: {
       add: { type: 'string', multiple: true },
       to: { type: 'string' },
+      pin: { type: 'string', multiple: true },
       config: { type: 'string' },
       map: { type: 'string', default: 'drizzle-shard.map.json' },
       force: { type: 'boolean', default: false },
@@ -98,7 +112,15 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
     return 0;
   }
   numberOption(values.to, '--to', { command, help: RESHARD_HELP });
-  if (!values.add?.length && values.to === undefined) {
+  const pins = pinsOption(values.pin, { command, help: RESHARD_HELP });
+  if (pins.length && (values.add?.length || values.to !== undefined)) {
+    throw new UsageError(
+      command,
+      '--pin moves pinned tenants on the same shards; give it without --add and --to',
+      RESHARD_HELP,
+    );
+  }
+  if (!pins.length && !values.add?.length && values.to === undefined) {
     throw new UsageError(
       command,
       'give each new shard with --add, or --to M to shrink the fleet',
@@ -107,9 +129,9 @@ export async function reshardCommand(argv: readonly string[], io: { out: Output;
   }
   const mapFile = path.resolve(cwd, values.map);
   try {
-    const plan = await planFrom(values, cwd, mapFile);
+    const plan = await planFrom(values, cwd, mapFile, pins);
     const moves = plan.moves.map(
-      (m) => `${m.from}→${m.to} (${m.units.length} ${plan.map.strategy === 'hash' ? 'buckets' : 'residues'})`,
+      (m) => `${m.from}→${m.to} (${m.units.length} ${plan.unitMap.strategy.unitNoun})`,
     );
     if (step === 'start' && isFlipped(plan, readFleetMap(mapFile))) {
       io.out.write(

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  checkMapKeys,
   cutover,
   openSplit,
   readFleetMap,
@@ -10,12 +11,13 @@ import {
   type TargetSyncState,
   verifySplit,
 } from '@drizzle-shard/ops';
-import { ShardMap } from 'drizzle-shard';
+import { ShardMap, type TenantOverride } from 'drizzle-shard';
 import { parseCommand, UsageError } from '../args.ts';
 import type { Output } from '../output.ts';
 import {
   fleetCommandFailed,
   fleetStep,
+  pinsOption,
   syncLine,
   syncProgress,
   tablesFromConfig,
@@ -24,6 +26,7 @@ import {
 
 export const SPLIT_HELP = `drizzle-shard split [start|status|verify|cutover|rollback] --from SOURCE_URL --to SHARD_URL [--to …]
                     [--config drizzle-shard.config.ts] [--map drizzle-shard.map.json] [--modulo]
+                    [--pin TENANT_KEY=SHARD …]
 
   start     (default) Checks everything first (nothing changes on bad input: exit 2), creates the
             schema on the targets (pg_dump of the source), then one publication per target on the
@@ -41,18 +44,26 @@ export const SPLIT_HELP = `drizzle-shard split [start|status|verify|cutover|roll
             lost), naming where, unless --force.
 
 Tables and shard keys come from the schema named in --config (sharded(), reference(); other tables
-stay on shard 0). The map is hash-based over the --to shards (--modulo: the seed's key % N).
+stay on shard 0). The map is hash-based over the --to shards (--modulo: the seed's key % N);
+--pin KEY=SHARD (repeatable, the same at every step) pins a tenant to a shard on top of the buckets.
 Exit codes: 0 done, 1 failed or verification found differences, 2 bad input (nothing changed).
 `;
 
-async function planFrom(values: Record<string, unknown>, cwd: string): Promise<SplitPlan> {
+async function planFrom(
+  values: Record<string, unknown>,
+  cwd: string,
+  pins: TenantOverride[],
+): Promise<SplitPlan> {
   const targets = values.to as string[];
-  return {
+  const hash = ShardMap.hash({ shards: targets.length });
+  const plan: SplitPlan = {
     source: values.from as string,
     targets,
-    map: values.modulo ? ShardMap.modulo(targets.length) : ShardMap.hash({ shards: targets.length }),
+    map: values.modulo ? ShardMap.modulo(targets.length) : pins.length ? hash.withOverrides(pins) : hash,
     tables: await tablesFromConfig(cwd, values.config as string | undefined),
   };
+  checkMapKeys(plan.map, plan.tables); // every step: a --pin the schema's key cannot hold is bad input
+  return plan;
 }
 
 /** A target's sync state, labelled for the progress line. */
@@ -68,6 +79,7 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
       config: { type: 'string' },
       map: { type: 'string', default: 'drizzle-shard.map.json' },
       modulo: { type: 'boolean', default: false },
+      pin: { type: 'string', multiple: true },
       force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,9 +91,17 @@ export async function splitCommand(argv: readonly string[], io: { out: Output; e
   if (!values.from || !values.to?.length) {
     throw new UsageError(`split ${step}`, 'give the source with --from and each shard with --to', SPLIT_HELP);
   }
+  const usage = { command: `split ${step}`, help: SPLIT_HELP };
+  const pins = pinsOption(values.pin, usage);
+  if (pins.length && values.modulo)
+    throw new UsageError(
+      usage.command,
+      '--pin pins tenants on top of hash buckets; drop --modulo',
+      SPLIT_HELP,
+    );
   const mapFile = path.resolve(cwd, values.map);
   try {
-    const plan = await planFrom(values, cwd);
+    const plan = await planFrom(values, cwd, pins);
     if (step === 'start') {
       const progress = syncProgress(io.out);
       const states = await startSplit(plan, { mapFile, onProgress: (s) => progress(s.map(labelShard)) });

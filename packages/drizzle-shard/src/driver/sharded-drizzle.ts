@@ -34,7 +34,7 @@ import { createReplicaEvents, type ReplicaEvents } from './events.ts';
 import { serverIdentityCheck } from './server-identity.ts';
 import { ShardExecutor } from './shard-executor.ts';
 import { openShardNode, type ShardNode } from './shard-node.ts';
-import { checkFanout, validateConfig } from './validate-config.ts';
+import { checkFanout, checkMapKeys, validateConfig } from './validate-config.ts';
 
 /** The database returned by {@link shardedDrizzle}: drizzle's API, routed, plus shard access. */
 export type ShardedDatabase<TSchema extends Record<string, unknown>> = PostgresJsDatabase<TSchema> &
@@ -163,6 +163,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       `The shard map has ${shardMap.shardCount} shards but ${config.shards.length} were configured; they must match.`,
     );
   }
+  checkMapKeys(shardMap, config.schema);
   const replicaOptions = resolveReplicaOptions(config.replication);
   const consistency = resolveConsistency(config.consistency);
   checkTokenOptions(config.tokens, replicaOptions.maxLagMs);

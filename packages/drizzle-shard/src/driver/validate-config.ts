@@ -1,5 +1,7 @@
 import { DrizzleShardError } from '../errors.ts';
 import { ShardMap } from '../routing/shard-map.ts';
+import { shardedMetaOf } from '../schema/annotations.ts';
+import { tablesOf } from '../schema/rules.ts';
 import type { NodeConfig, ShardedDrizzleConfig } from './config.ts';
 
 function invalid(field: string, problem: string): DrizzleShardError {
@@ -168,5 +170,16 @@ function checkTokens(tokens: unknown): void {
     if (typeof key.secret !== 'string' && !Buffer.isBuffer(key.secret)) {
       throw invalid(`tokens.keys[${i}].secret`, `must be a string or Buffer, got ${describe(key.secret)}`);
     }
+  }
+}
+
+/**
+ * The map's pinned tenants against every sharded table's key type: an override that is not a
+ * key of such a column (`'acme'` for an integer key) is `CONFIG_INVALID`, at startup.
+ */
+export function checkMapKeys(shardMap: ShardMap, schema: Record<string, unknown>): void {
+  for (const table of tablesOf(schema)) {
+    const type = shardedMetaOf(table)?.keyType;
+    if (type) shardMap.strategy.checkKeys(type);
   }
 }

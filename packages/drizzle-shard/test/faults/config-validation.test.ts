@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { type Cluster, startCluster } from '@drizzle-shard/testing';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDrizzleShardError, type ShardedDrizzleConfig, shardedDrizzle } from '../../src/index.ts';
+import { isDrizzleShardError, type ShardedDrizzleConfig, ShardMap, shardedDrizzle } from '../../src/index.ts';
 import { schema, users } from '../support/schema.ts';
 
 // Every option that used to hang, return a wrong answer or throw a raw TypeError is refused at
@@ -91,6 +91,26 @@ describe('bad options are typed errors at construction', () => {
     } finally {
       void db.close();
     }
+  });
+});
+
+describe('a pinned tenant the schema cannot hold is refused at construction', () => {
+  const pinned = (key: string | number) =>
+    ShardMap.fromJSON({
+      ...ShardMap.hash({ shards: 2 }).toJSON(),
+      strategy: 'pinned-hash',
+      overrides: [{ key, shard: 1 }],
+    });
+
+  it("'acme' for integer keys → CONFIG_INVALID naming the override; 42 is fine", () => {
+    const error = construct({ shardMap: pinned('acme') });
+    expect(isDrizzleShardError(error, 'CONFIG_INVALID'), String(error)).toBe(true);
+    expect((error as { details: unknown }).details).toMatchObject({
+      override: 0,
+      value: { key: 'acme', shard: 1 },
+      reason: expect.stringContaining('not a shard key value for int keys'),
+    });
+    expect(construct({ shardMap: pinned(42) })).toBeUndefined();
   });
 });
 

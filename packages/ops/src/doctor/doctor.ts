@@ -1,5 +1,5 @@
 import type { IndexRecommendation } from '@drizzle-shard/codegen';
-import { redactText } from 'drizzle-shard';
+import { redactText, type ShardMap } from 'drizzle-shard';
 import postgres, { type Sql } from 'postgres';
 import { type DoctorReport, type Finding, type NodeReport, STAGES } from './findings.ts';
 import { sampleWriteRates, skewFindings } from './fleet-balance.ts';
@@ -19,6 +19,8 @@ export interface DoctorOptions {
   readonly indexes?: readonly IndexRecommendation[];
   /** How long to watch each primary's WAL position to measure its write rate. Default 2,000 ms. */
   readonly sampleMs?: number;
+  /** The fleet's shard map: a skewed shard holding pinned tenants is reported as such, not as a bucket rebalance to do. */
+  readonly map?: ShardMap;
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
@@ -217,7 +219,7 @@ export async function runDoctor(
         }
       }
     }
-    findings.push(...skewFindings(sizes, writes, t));
+    findings.push(...skewFindings(sizes, writes, t, (shard) => options.map?.strategy.pinnedTo(shard) ?? []));
   } finally {
     await Promise.all(
       primaries.map((p) => (p.status === 'fulfilled' ? p.value.end({ timeout: 2 }) : undefined)),

@@ -1,15 +1,17 @@
-import { type BucketRange, ShardMap } from 'drizzle-shard';
+import {
+  isDrizzleShardError,
+  type PinnedHashStrategy,
+  ShardMap,
+  type StrategyResize,
+  type TenantOverride,
+  type UnitMove,
+} from 'drizzle-shard';
 import type { FleetMapFile } from '../split/map-file.ts';
-import { type SplitTable, unitSql } from '../split/split-plan.ts';
+import { checkMapKeys, type SplitTable, unitSql } from '../split/split-plan.ts';
 import { ReshardError } from './reshard-error.ts';
 
-/** Placement units (buckets, or residues of the new modulus) that move from one shard to another. */
-export interface ShardMove {
-  readonly from: number;
-  readonly to: number;
-  /** Sorted, ascending. */
-  readonly units: readonly number[];
-}
+/** Placement units (buckets, residues of the new modulus, pinned tenants) that move from one shard to another. */
+export type ShardMove = UnitMove;
 
 export interface ReshardPlan {
   /** The fleet map the app reads now (mode `sharded`). */
@@ -70,43 +72,25 @@ export function unitsSql(unit: string, units: readonly number[]): string {
 export const moveFilterSql = (plan: ReshardPlan, table: SplitTable, move: ShardMove) =>
   unitsSql(unitSql(plan.unitMap, table), move.units);
 
-/** The map's bucket ranges, read off an owner per bucket. */
-function rangesOf(owner: Int32Array): BucketRange[] {
-  const ranges: BucketRange[] = [];
-  for (let b = 0; b < owner.length; b++) {
-    const last = ranges.at(-1);
-    if (last && last.shard === owner[b] && last.to === b - 1) ranges[ranges.length - 1] = { ...last, to: b };
-    else ranges.push({ from: b, to: b, shard: owner[b]! });
-  }
-  return ranges;
-}
-
-/** Buckets shard `s` of `m` should hold: an even split of `buckets`. */
-const fairShare = (buckets: number, m: number, s: number) =>
-  Math.floor(((s + 1) * buckets) / m) - Math.floor((s * buckets) / m);
-
 /**
- * Bucket owners of a hash map being replanned: starts from `oldMap`; `give(b, s)` moves bucket b
- * to shard s and records the move (one per old owner → new owner pair, units ascending).
+ * The plan of a resize the map's strategy worked out (`grow`, `shrink`, a pinned map's
+ * `repin`); a count the strategy cannot take is `RESHARD_BAD_INPUT` with its reason.
  */
-function bucketOwners(oldMap: ShardMap, buckets: number) {
-  const owner = new Int32Array(buckets);
-  for (let b = 0; b < buckets; b++) owner[b] = oldMap.shardOfBucket(b);
-  const moved = new Map<string, ShardMove & { units: number[] }>();
-  return {
-    owner,
-    give(bucket: number, to: number) {
-      const from = owner[bucket]!;
-      const move = moved.get(`${from}>${to}`) ?? { from, to, units: [] };
-      move.units.push(bucket);
-      moved.set(`${from}>${to}`, move);
-      owner[bucket] = to;
-    },
-    moves: (): ShardMove[] =>
-      [...moved.values()].map((mv) => ({ ...mv, units: mv.units.sort((a, b) => a - b) })),
-    map: (epoch: number) =>
-      ShardMap.fromJSON({ format: 1, strategy: 'hash', epoch, buckets, ranges: rangesOf(owner) }),
-  };
+function planOf(
+  parts: Pick<ReshardPlan, 'current' | 'shards' | 'fleet' | 'oldMap' | 'tables'>,
+  resize: () => StrategyResize,
+): ReshardPlan {
+  checkMapKeys(parts.oldMap, parts.tables);
+  let resized: StrategyResize;
+  try {
+    resized = resize();
+  } catch (error) {
+    if (isDrizzleShardError(error, 'SHARD_MAP_RESIZE'))
+      throw new ReshardError('RESHARD_BAD_INPUT', error.message);
+    throw error;
+  }
+  const map = ShardMap.of(resized.next);
+  return { ...parts, map, unitMap: ShardMap.of(resized.units), moves: resized.moves };
 }
 
 function assertSharded(current: FleetMapFile) {
@@ -146,38 +130,7 @@ export function planReshard(
   }
   const shards = [...current.shards, ...added];
   const epoch = current.map.epoch + 1;
-  const json = current.map;
-  if (json.strategy === 'modulo') {
-    if (m % n !== 0) {
-      throw new ReshardError(
-        'RESHARD_BAD_INPUT',
-        `A modulo map grows only to a multiple of its shard count (${n} → ${2 * n}, ${3 * n}, …), not to ${m}: other rows would move between old shards. Use the hash strategy for other counts.`,
-      );
-    }
-    const moves = Array.from({ length: m - n }, (_, i) => ({ from: (n + i) % n, to: n + i, units: [n + i] }));
-    const map = ShardMap.modulo(m, epoch);
-    return { current, shards, fleet: shards, oldMap, map, unitMap: map, tables, moves };
-  }
-  if (m > json.buckets) {
-    throw new ReshardError(
-      'RESHARD_BAD_INPUT',
-      `The map has ${json.buckets} buckets; it cannot spread over ${m} shards.`,
-    );
-  }
-  const owners = bucketOwners(oldMap, json.buckets);
-  const share = (s: number) => fairShare(json.buckets, m, s);
-  const surplus: number[] = [];
-  for (let s = 0; s < n; s++) {
-    const mine = [];
-    for (let b = 0; b < json.buckets; b++) if (owners.owner[b] === s) mine.push(b);
-    surplus.push(...mine.slice(share(s)));
-  }
-  let next = 0;
-  for (let s = n; s < m; s++) {
-    for (let k = 0; k < share(s) && next < surplus.length; k++) owners.give(surplus[next++]!, s);
-  }
-  const map = owners.map(epoch);
-  return { current, shards, fleet: shards, oldMap, map, unitMap: map, tables, moves: owners.moves() };
+  return planOf({ current, shards, fleet: shards, oldMap, tables }, () => oldMap.strategy.grow(m, epoch));
 }
 
 /**
@@ -197,50 +150,10 @@ export function planShrink(current: FleetMapFile, to: number, tables: readonly S
     );
   }
   const shards = current.shards;
-  const fleet = shards.slice(0, to);
   const epoch = current.map.epoch + 1;
-  const json = current.map;
-  if (json.strategy === 'modulo') {
-    if (n % to !== 0) {
-      throw new ReshardError(
-        'RESHARD_BAD_INPUT',
-        `A modulo map shrinks only to a divisor of its shard count ${n}, not to ${to}: other rows would move between the shards that stay. Use the hash strategy for other counts.`,
-      );
-    }
-    const moves = Array.from({ length: n - to }, (_, i) => ({
-      from: to + i,
-      to: (to + i) % to,
-      units: [to + i],
-    }));
-    return {
-      current,
-      shards,
-      fleet,
-      oldMap,
-      map: ShardMap.modulo(to, epoch),
-      unitMap: oldMap,
-      tables,
-      moves,
-    };
-  }
-  const owners = bucketOwners(oldMap, json.buckets);
-  const leaving: number[] = [];
-  const held = new Array<number>(to).fill(0);
-  for (let b = 0; b < json.buckets; b++) {
-    const s = owners.owner[b]!;
-    if (s >= to) leaving.push(b);
-    else held[s]!++;
-  }
-  let next = 0;
-  for (let s = 0; s < to; s++) {
-    for (let k = held[s]!; k < fairShare(json.buckets, to, s) && next < leaving.length; k++) {
-      owners.give(leaving[next++]!, s);
-    }
-  }
-  // A shard that stays above its share leaves others below it, and the rest still has to go somewhere.
-  for (let s = 0; next < leaving.length; s = (s + 1) % to) owners.give(leaving[next++]!, s);
-  const map = owners.map(epoch);
-  return { current, shards, fleet, oldMap, map, unitMap: map, tables, moves: owners.moves() };
+  return planOf({ current, shards, fleet: shards.slice(0, to), oldMap, tables }, () =>
+    oldMap.strategy.shrink(to, epoch),
+  );
 }
 
 /**
@@ -277,3 +190,54 @@ export function shrinkPlanFromFleetMap(
 /** Whether `file` already holds the plan's new map: the cutover happened, and this is a resumed run. */
 export const isFlipped = (plan: ReshardPlan, file: FleetMapFile | undefined) =>
   file?.map.epoch === plan.map.toJSON().epoch && file.shards.length === plan.fleet.length;
+
+/**
+ * The next map for pinning tenants anew on the same shards (a `pinned-hash` map, or a `hash` map
+ * getting its first overrides): only the tenants whose shard changes move, as units of their own;
+ * every bucket stays. Reshard's start, cutover and verify then move them like any other units.
+ */
+export function planRepin(
+  current: FleetMapFile,
+  overrides: readonly TenantOverride[],
+  tables: readonly SplitTable[],
+): ReshardPlan {
+  assertSharded(current);
+  const oldMap = ShardMap.fromJSON(current.map);
+  const kinds = new Set(tables.flatMap((t) => (t.kind === 'sharded' && t.keyKind ? [t.keyKind] : [])));
+  if (kinds.size !== 1) {
+    throw new ReshardError(
+      'RESHARD_BAD_INPUT',
+      `Pinning tenants needs the sharded tables to share one key type; these have ${kinds.size || 'none'}.`,
+    );
+  }
+  if (!('buckets' in current.map)) {
+    throw new ReshardError(
+      'RESHARD_BAD_INPUT',
+      `Tenants pin on top of hash buckets; this map is ${current.map.strategy}.`,
+    );
+  }
+  // The old map as a pinned one (no overrides yet when it is plain hash): it knows where each tenant was.
+  const pinned = oldMap.withOverrides('overrides' in current.map ? current.map.overrides : []).strategy;
+  const epoch = current.map.epoch + 1;
+  const [kind] = kinds;
+  return planOf({ current, shards: current.shards, fleet: current.shards, oldMap, tables }, () =>
+    (pinned as PinnedHashStrategy).repin(overrides, epoch, kind!),
+  );
+}
+
+/**
+ * As `planRepin`, or, when `file` already holds the repinned map (its cutover ran), the same
+ * plan rebuilt from the layout it replaced, so a resumed cutover or a rollback knows what moved.
+ */
+export function repinPlanFromFleetMap(
+  file: FleetMapFile,
+  overrides: readonly TenantOverride[],
+  tables: readonly SplitTable[],
+): ReshardPlan {
+  const before = file.previous;
+  const pinned = 'overrides' in file.map && JSON.stringify(file.map.overrides) === JSON.stringify(overrides);
+  const repinned = before && pinned && file.shards.join('\n') === before.shards.join('\n');
+  return repinned
+    ? planRepin({ ...file, ...before, previous: undefined }, overrides, tables)
+    : planRepin(file, overrides, tables);
+}

@@ -69,14 +69,13 @@ export async function moveStates(plan: ReshardPlan, shards: readonly Sql[]): Pro
   return states;
 }
 
-/** Units (buckets, or residues of the unit map's modulus) `shard` owned under the old map. */
+/**
+ * Units of the unit map `shard` owned under the old map (an estimate when they differ: a modulo
+ * map growing owned one residue of N, so M/N residues of the new modulus M).
+ */
 function unitsOwnedBefore(plan: ReshardPlan, shard: number): number {
-  const old = plan.oldMap.toJSON();
-  const units = plan.unitMap.toJSON();
-  if (old.strategy === 'modulo' && units.strategy === 'modulo') return units.shards / old.shards;
-  return old.strategy === 'hash'
-    ? old.ranges.filter((r) => r.shard === shard).reduce((n, r) => n + r.to - r.from + 1, 0)
-    : 1;
+  const old = plan.oldMap.strategy;
+  return (old.unitsOwnedBy(shard) * plan.unitMap.strategy.unitCount) / old.unitCount;
 }
 
 /** Ends every move's replication: the subscription (and its slot), then the publication. */

@@ -45,15 +45,25 @@ export async function verifyMoves(plan: ReshardPlan, shards: readonly Queryable[
       );
       const expected = await sums(old, query);
       const seen = await sums(fresh, query);
+      const label = (unit: number) => plan.unitMap.strategy.unitLabel(unit);
       for (const [unit, want] of expected) {
         const got = seen.get(unit);
-        if (!got) problems.push({ table: table.name, kind: 'missing', shard: move.to, unit, source: want });
+        if (!got)
+          problems.push({
+            table: table.name,
+            kind: 'missing',
+            shard: move.to,
+            unit,
+            label: label(unit),
+            source: want,
+          });
         else if (!sameChecksum(want, got))
           problems.push({
             table: table.name,
             kind: 'differs',
             shard: move.to,
             unit,
+            label: label(unit),
             source: want,
             target: got,
           });
@@ -62,7 +72,14 @@ export async function verifyMoves(plan: ReshardPlan, shards: readonly Queryable[
       }
       for (const [unit, got] of seen) {
         if (!expected.has(unit))
-          problems.push({ table: table.name, kind: 'extra', shard: move.to, unit, target: got });
+          problems.push({
+            table: table.name,
+            kind: 'extra',
+            shard: move.to,
+            unit,
+            label: label(unit),
+            target: got,
+          });
       }
     }
     tables.push({ table: table.name, rows, units });

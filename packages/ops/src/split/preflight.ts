@@ -3,7 +3,7 @@ import type { Sql } from 'postgres';
 import { readTable } from '../archive/source-table.ts';
 import { hasSubscription } from './replication.ts';
 import { SplitError } from './split-error.ts';
-import { type SplitPlan, type SplitTable, tableSql } from './split-plan.ts';
+import { checkMapKeys, type SplitPlan, type SplitTable, tableSql } from './split-plan.ts';
 
 const MIN_VERSION = 150000;
 
@@ -86,6 +86,7 @@ export async function preflight(plan: SplitPlan, source: Sql, targets: readonly 
   const refuse = (message: string | undefined) => {
     if (message) throw new SplitError('SPLIT_BAD_INPUT', message);
   };
+  checkMapKeys(plan.map, plan.tables);
   refuse(await unreachable(source, 'the source', plan.source));
   for (const [i, t] of targets.entries()) refuse(await unreachable(t, `target shard ${i}`, plan.targets[i]!));
   await checkReplicationSource(source);

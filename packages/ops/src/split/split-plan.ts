@@ -1,4 +1,4 @@
-import { bucketSql, hashSqlFor, type ShardKeyKind, type ShardMap } from 'drizzle-shard';
+import type { ShardKeyKind, ShardMap } from 'drizzle-shard';
 import { quoteIdent } from '../archive/checksum.ts';
 import { connectOps } from '../connect.ts';
 
@@ -37,21 +37,14 @@ export function livesOn(table: SplitTable, shard: number): boolean {
 }
 
 /**
- * SQL of the placement unit of a sharded table's row: its bucket (hash maps) or its shard
- * (modulo maps). Verification compares counts and checksums per unit.
+ * SQL of the placement unit of a sharded table's row (its bucket, residue or pinned tenant, as
+ * the map's strategy says). Verification compares counts and checksums per unit.
  */
-export function unitSql(map: ShardMap, table: SplitTable): string {
-  const column = quoteIdent(table.keyColumn!);
-  const json = map.toJSON();
-  if (json.strategy === 'modulo')
-    return `((((${column})::int8 % ${json.shards}) + ${json.shards}) % ${json.shards})`;
-  return bucketSql(hashSqlFor(table.keyKind!, column), json.buckets);
-}
+export const unitSql = (map: ShardMap, table: SplitTable): string =>
+  map.strategy.unitSql(quoteIdent(table.keyColumn!), table.keyKind!);
 
 /** The shard that owns a placement unit. */
-export function ownerOfUnit(map: ShardMap, unit: number): number {
-  return map.toJSON().strategy === 'modulo' ? unit : map.shardOfBucket(unit);
-}
+export const ownerOfUnit = (map: ShardMap, unit: number): number => map.strategy.ownerOfUnit(unit);
 
 /** A table name as SQL: quoted, or left as written when schema-qualified (`app.orders`). */
 export const tableSql = (name: string) => (name.includes('.') ? name : quoteIdent(name));
@@ -60,9 +53,12 @@ export const tableSql = (name: string) => (name.includes('.') ? name : quoteIden
 export const connectForSplit = (url: string) => connectOps(url, 'drizzle-shard-split');
 
 /** The part of the key space `shard` owns under `map` (its buckets' share, or 1/N for modulo). */
-export function ownedShare(map: ShardMap, shard: number): number {
-  const json = map.toJSON();
-  if (json.strategy === 'modulo') return 1 / json.shards;
-  const owned = json.ranges.filter((r) => r.shard === shard).reduce((n, r) => n + r.to - r.from + 1, 0);
-  return owned / json.buckets;
+export const ownedShare = (map: ShardMap, shard: number): number => map.strategy.ownedShare(shard);
+
+/**
+ * Checks the keys a map names (pinned tenants) against every sharded table's key type:
+ * `CONFIG_INVALID` when one is not such a key.
+ */
+export function checkMapKeys(map: ShardMap, tables: readonly SplitTable[]): void {
+  for (const t of tables) if (t.kind === 'sharded' && t.keyKind) map.strategy.checkKeys(t.keyKind);
 }

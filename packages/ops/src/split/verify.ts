@@ -13,8 +13,10 @@ export interface VerifyProblem {
    * a shard that does not own them. */
   readonly kind: 'differs' | 'missing' | 'extra' | 'wrong-shard';
   readonly shard: number;
-  /** Bucket (hash map) or shard (modulo map) of a sharded table; absent for whole tables. */
+  /** Placement unit of a sharded table (bucket, residue, pinned tenant); absent for whole tables. */
   readonly unit?: number;
+  /** The unit in words (`bucket 17`, `pinned tenant "acme"`). */
+  readonly label?: string;
   readonly source?: BatchChecksum;
   readonly target?: BatchChecksum;
 }
@@ -49,17 +51,34 @@ async function verifyTable(
     const unit = unitSql(plan.map, table);
     const expected = await sums(source, checksumQuery(columns, from, 'postgres', unit));
     const seen = new Set<number>();
+    const label = (u: number) => plan.map.strategy.unitLabel(u);
     for (const [shard, target] of targets.entries()) {
       for (const [u, got] of await sums(target, checksumQuery(columns, from, 'postgres', unit))) {
         if (ownerOfUnit(plan.map, u) !== shard) {
-          problems.push({ table: table.name, kind: 'wrong-shard', shard, unit: u, target: got });
+          problems.push({
+            table: table.name,
+            kind: 'wrong-shard',
+            shard,
+            unit: u,
+            label: label(u),
+            target: got,
+          });
           continue;
         }
         seen.add(u);
         const want = expected.get(u);
-        if (!want) problems.push({ table: table.name, kind: 'extra', shard, unit: u, target: got });
+        if (!want)
+          problems.push({ table: table.name, kind: 'extra', shard, unit: u, label: label(u), target: got });
         else if (!sameChecksum(want, got))
-          problems.push({ table: table.name, kind: 'differs', shard, unit: u, source: want, target: got });
+          problems.push({
+            table: table.name,
+            kind: 'differs',
+            shard,
+            unit: u,
+            label: label(u),
+            source: want,
+            target: got,
+          });
       }
     }
     for (const [u, want] of expected) {
@@ -69,6 +88,7 @@ async function verifyTable(
           kind: 'missing',
           shard: ownerOfUnit(plan.map, u),
           unit: u,
+          label: label(u),
           source: want,
         });
     }
@@ -92,7 +112,7 @@ async function verifyTable(
 
 /** Where a verification found a difference, as text: `orders differs on shard 2 (bucket 1234)`. */
 export const describeProblem = (p: VerifyProblem) =>
-  `${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (bucket ${p.unit})` : ''}`;
+  `${p.table} ${p.kind} on shard ${p.shard}${p.unit !== undefined ? ` (${p.label ?? `bucket ${p.unit}`})` : ''}`;
 
 /**
  * Compares the source with the targets in SQL on each side: per table and placement unit
