@@ -4,6 +4,7 @@
 // markers. --check changes nothing and exits 1 when the README is not what the files give.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { GOALS_TITLE } from '../test/bench/harness/report.ts';
 
 /** The demo block: when and on what it ran, then its summary table. */
 export function demoBlock(demoMd: string): string {
@@ -14,9 +15,9 @@ export function demoBlock(demoMd: string): string {
 }
 
 /**
- * The benchmark block: the run's date and machine, then per suite every measured variant
- * (not the baseline, not the A/A control) with its median time and CPU ratios, and the
- * suite's throughput or speed-up line.
+ * The benchmark block: the run's date and machine, its goals section (target, measured, met or
+ * gap) where the run has one, then per suite every measured variant (not the baseline, not the
+ * A/A control) with its median time and CPU ratios, and the suite's throughput or speed-up line.
  */
 export function benchBlock(resultsMd: string): string {
   const lines = resultsMd.split('\n');
@@ -24,9 +25,11 @@ export function benchBlock(resultsMd: string): string {
   if (!measured) throw new Error('bench/results.md has no "Measured" line');
   const rows: string[] = [];
   const notes: string[] = [];
+  const goals: string[] = [];
   let suite = '';
   for (const line of lines) {
     if (line.startsWith('## ')) suite = line.slice(3);
+    else if (suite === GOALS_TITLE) goals.push(line);
     else if (/^(Throughput|Speed-up)/.test(line)) notes.push(`- ${suite}: ${line}`);
     else if (line.startsWith('| ') && !line.startsWith('| variant')) {
       const cells = line
@@ -41,12 +44,20 @@ export function benchBlock(resultsMd: string): string {
   return [
     `${measured.replace(/ Seed \d+\.$/, '')} Full tables: [bench/results.md](bench/results.md).`,
     '',
+    ...(goals.length ? [...trimmed(goals), ''] : []),
     '| suite | variant | time ratio, median [p25–p75] | client CPU ratio | target |',
     '|---|---|---:|---:|---|',
     ...rows,
     '',
     ...notes,
   ].join('\n');
+}
+
+/** Lines without the blank ones at either end. */
+function trimmed(lines: readonly string[]): string[] {
+  const from = lines.findIndex((l) => l.trim() !== '');
+  const to = lines.findLastIndex((l) => l.trim() !== '');
+  return from < 0 ? [] : lines.slice(from, to + 1);
 }
 
 /** The README with each marked block replaced. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { benchBlock, demoBlock, generatedReadme, withFigures } from '../scripts/readme-figures.ts';
+import { GOALS_TITLE } from './bench/harness/report.ts';
 
 const root = new URL('../', import.meta.url);
 
@@ -35,6 +36,35 @@ describe('README figures come from recorded runs', () => {
     expect(block).not.toContain('A/A');
     expect(block).not.toContain('| plain |');
     expect(block).toContain('- Point read: Throughput (median round): 4 shards: 3603/s (2.30×).');
+  });
+
+  it("the bench block starts with the run's goals section, kept whole and out of the variant rows", () => {
+    const block = benchBlock(
+      [
+        'Measured 2026-01-02 on CPU (2 cores). Seed 7.',
+        '',
+        `## ${GOALS_TITLE}`,
+        '',
+        '1 of 2 met.',
+        '',
+        '| goal | measured in | target | measured, median [95% CI] | result |',
+        '| fan-out CPU | Fan-out: 4 shards vs plain | client CPU ≤ 1.50× | 4.07× [3.90×–4.20×] | gap: 4.07×, needs −63% |',
+        '',
+        '## Fan-out',
+        '| variant | time/op µs | time ratio | client CPU/op µs | CPU ratio | target |',
+        '| plain | 1 | 1.000 [1.000–1.000] | 1 | 1.000 |  |',
+        '| 4 shards | 1 | 3.500 [3.0–3.8] | 1 | 4.070 | CPU ≤ 1.50×: gap: 4.07×, needs −63% |',
+      ].join('\n'),
+    );
+    const [goals, variants] = block.split('| suite | variant |');
+    expect(goals).toContain('1 of 2 met.');
+    expect(goals).toContain(
+      '| fan-out CPU | Fan-out: 4 shards vs plain | client CPU ≤ 1.50× | 4.07× [3.90×–4.20×] |',
+    );
+    expect(variants).not.toContain('fan-out CPU');
+    expect(variants).toContain(
+      '| Fan-out | 4 shards | 3.500 [3.0–3.8] | 4.070 | CPU ≤ 1.50×: gap: 4.07×, needs −63% |',
+    );
   });
 
   it('refuses a README without the markers', () => {

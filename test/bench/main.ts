@@ -21,8 +21,9 @@ const SUITES: Record<string, Suite> = {
 const USAGE = `pnpm bench [--size tiny|default] [--out DIR] [--only SUITE,...] [--seed N]
 
 Measures drizzle-shard against plain drizzle + postgres.js on real PostgreSQL started for the run,
-variants interleaved in shuffled rounds with an A/A control. Writes DIR/results.json and
-DIR/results.md (default DIR: bench/). Suites: ${Object.keys(SUITES).join(', ')}.`;
+variants interleaved in shuffled rounds with an A/A control; read and insert suites at 1 and 8
+queries in flight. Writes DIR/results.json and DIR/results.md (default DIR: bench/), which opens
+with each goal's target, measured median and "met" or the gap. Suites: ${Object.keys(SUITES).join(', ')}.`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -30,6 +30,38 @@ export interface VariantResult {
   readonly cpuRatio: Spread;
   /** The servers' CPU per op, microseconds, over rounds (variants with `serverCpuSeconds`). */
   readonly serverCpuUs?: Spread;
+  /** Peak resident memory of the process that ran the variant, MB (suites that measure it). */
+  readonly peakRssMb?: Spread;
+  /** The figures of each measured round, paired by round across variants (for ratios to any variant). */
+  readonly perRound: RoundSamples;
+}
+
+/** One variant's figures, one entry per measured round. */
+export interface RoundSamples {
+  readonly timeUs: number[];
+  readonly cpuUs: number[];
+  readonly serverCpuUs?: number[];
+  readonly peakRssMb?: number[];
+}
+
+const ratios = (values: readonly number[], base: readonly number[]) => values.map((v, i) => v / base[i]!);
+
+/**
+ * Medians and quartiles of each variant's rounds, and its per-round ratios to the first variant
+ * (the baseline): every variant ran once in each round, so round i of one pairs with round i of another.
+ */
+export function summarise(samples: ReadonlyMap<string, RoundSamples>): VariantResult[] {
+  const [base] = samples.values();
+  return [...samples].map(([name, s]) => ({
+    name,
+    timeUs: spread(s.timeUs),
+    cpuUs: spread(s.cpuUs),
+    timeRatio: spread(ratios(s.timeUs, base!.timeUs)),
+    cpuRatio: spread(ratios(s.cpuUs, base!.cpuUs)),
+    ...(s.serverCpuUs?.length ? { serverCpuUs: spread(s.serverCpuUs) } : {}),
+    ...(s.peakRssMb?.length ? { peakRssMb: spread(s.peakRssMb) } : {}),
+    perRound: s,
+  }));
 }
 
 async function runTurn(variant: Variant, ops: number, concurrency: number, offset: number) {
@@ -63,7 +95,10 @@ export async function interleave(
   const random = seededRandom(options.seed);
   const concurrency = options.concurrency ?? 1;
   const samples = new Map(
-    variants.map((v) => [v.name, { time: [] as number[], cpu: [] as number[], serverCpu: [] as number[] }]),
+    variants.map((v) => [
+      v.name,
+      { timeUs: [] as number[], cpuUs: [] as number[], serverCpuUs: [] as number[] },
+    ]),
   );
   let offset = 0;
   for (let round = 0; round < options.warmupRounds + options.rounds; round++) {
@@ -71,21 +106,11 @@ export async function interleave(
       const turn = await runTurn(variant, options.opsPerRound, concurrency, offset);
       offset += options.opsPerRound;
       if (round < options.warmupRounds) continue;
-      samples.get(variant.name)!.time.push(turn.timeUs);
-      samples.get(variant.name)!.cpu.push(turn.cpuUs);
-      if (turn.serverCpuUs !== undefined) samples.get(variant.name)!.serverCpu.push(turn.serverCpuUs);
+      const s = samples.get(variant.name)!;
+      s.timeUs.push(turn.timeUs);
+      s.cpuUs.push(turn.cpuUs);
+      if (turn.serverCpuUs !== undefined) s.serverCpuUs.push(turn.serverCpuUs);
     }
   }
-  const base = samples.get(variants[0]!.name)!;
-  return variants.map((v) => {
-    const s = samples.get(v.name)!;
-    return {
-      name: v.name,
-      timeUs: spread(s.time),
-      cpuUs: spread(s.cpu),
-      timeRatio: spread(s.time.map((t, i) => t / base.time[i]!)),
-      cpuRatio: spread(s.cpu.map((c, i) => c / base.cpu[i]!)),
-      ...(s.serverCpu.length > 0 ? { serverCpuUs: spread(s.serverCpu) } : {}),
-    };
-  });
+  return summarise(samples);
 }
