@@ -9,9 +9,9 @@ export function mergeRows(perShard: readonly (readonly unknown[][])[], plan: Sel
     ...(plan.offset !== undefined ? { offset: plan.offset } : {}),
   };
   if (plan.mode === 'sorted') {
-    return mergeSortedRows(perShard as unknown[][][], plan.sortKeys, window).map((row) =>
-      row.slice(0, visible),
-    );
+    const merged = mergeSortedRows(perShard as unknown[][][], plan.sortKeys, window);
+    // Rows without hidden sort columns are returned as they came: no copy per row.
+    return plan.roles.length === visible ? merged : merged.map((row) => row.slice(0, visible));
   }
   let rows: unknown[][] =
     plan.mode === 'aggregate'

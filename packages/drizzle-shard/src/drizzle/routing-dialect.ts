@@ -19,6 +19,7 @@ import type {
   UpdateConfigView,
 } from './internals.ts';
 import { columnsOf } from './internals.ts';
+import { hasCountWindow, MergeShapeCache } from './merge-shape-cache.ts';
 import { routeDelete, routeInsert, routeTables, routeUpdate } from './plan-route.ts';
 import { planSelectMerge } from './select-merge-plan.ts';
 import { type SelectShape, ShapeCache, ShapedSelect, selectShape } from './select-shape.ts';
@@ -54,6 +55,11 @@ export class RoutingDialect extends PgDialect {
   private readonly shapes = new ShapeCache();
   /** A select being compiled for the first time in its shape, and the SQL built for it. */
   private learning: { readonly shape: SelectShape; readonly sql: SQL } | undefined;
+  /** `db.allShards()` selects by shape: the statement and its per-shard merge plan, compiled once. */
+  private readonly mergeShapes = new MergeShapeCache();
+  private learningMerge:
+    | { readonly shape: SelectShape; readonly view: SelectConfigView; readonly sql: SQL }
+    | undefined;
 
   constructor(
     readonly mode: RoutingMode,
@@ -94,6 +100,8 @@ export class RoutingDialect extends PgDialect {
     this.pending = undefined;
     const learning = this.learning;
     this.learning = undefined;
+    const learningMerge = this.learningMerge;
+    this.learningMerge = undefined;
     const query =
       sql instanceof ShapedSelect && this.depth === 0
         ? sql.toCachedQuery()
@@ -102,12 +110,16 @@ export class RoutingDialect extends PgDialect {
     if (this.depth === 0) {
       this.compiled = plan;
       if (learning?.sql === sql) this.shapes.learn(learning.shape, query);
+      const merge = plan?.merge;
+      if (learningMerge?.sql === sql && merge && !('unsupported' in merge))
+        this.mergeShapes.learn(learningMerge.shape, learningMerge.view, query, merge);
     }
     return query;
   }
 
   override buildSelectQuery(config: Parameters<PgDialect['buildSelectQuery']>[0]): SQL {
     const view = config as unknown as SelectConfigView;
+    if (this.mode === 'fanout' && this.depth === 0) return this.buildMergedSelect(config, view);
     const shape = this.depth === 0 && this.mode !== 'fanout' ? selectShape(view) : undefined;
     const entry = shape && this.shapes.get(shape.key);
     let plan: StatementPlan | undefined;
@@ -124,12 +136,33 @@ export class RoutingDialect extends PgDialect {
     return built;
   }
 
+  /** A `db.allShards()` select: a repeated shape takes its statement and merge plan from the cache. */
+  private buildMergedSelect(
+    config: Parameters<PgDialect['buildSelectQuery']>[0],
+    view: SelectConfigView,
+  ): SQL {
+    const shape = hasCountWindow(view) ? selectShape(view, true) : undefined;
+    const entry = shape && this.mergeShapes.get(shape.key);
+    if (shape && entry) {
+      this.pending = {
+        statement: 'select',
+        route: routeOfSelect(view),
+        write: false,
+        merge: this.mergeShapes.planFor(entry, shape, view),
+      };
+      return new ShapedSelect(
+        entry.outer,
+        shape.params,
+        () => base.buildSelectQuery!.call(this, config) as SQL,
+      );
+    }
+    const built = this.capture<SQL>('buildSelectQuery', config, () => this.planSelect(view));
+    if (shape && entry === undefined) this.learningMerge = { shape, view, sql: built };
+    return built;
+  }
+
   private planSelect(view: SelectConfigView): StatementPlan {
-    const route = routeTables(
-      [view.table, ...(view.joins ?? []).map((j) => j.table)],
-      view.where,
-      (view.joins ?? []).map((j) => j.on),
-    );
+    const route = routeOfSelect(view);
     const write = view.lockingClause !== undefined;
     const multi = this.mode === 'fanout' || (route.kind === 'keys' && route.values.length > 1);
     if (!multi) return { statement: 'select', route, write };
@@ -186,6 +219,14 @@ export class RoutingDialect extends PgDialect {
       return { statement: 'relational', write: false, route, merge: { unsupported } };
     });
   }
+}
+
+function routeOfSelect(view: SelectConfigView): Route {
+  return routeTables(
+    [view.table, ...(view.joins ?? []).map((j) => j.table)],
+    view.where,
+    (view.joins ?? []).map((j) => j.on),
+  );
 }
 
 /** `db.query.orders.findMany({ where })`: the where callback sees the table's own columns here. */

@@ -97,17 +97,18 @@ function fieldsKey(view: SelectConfigView, parts: (string | number)[]): boolean 
 /**
  * The shape of a plain single-table select (`db.select(…).from(t).where(…).limit(n)`), or
  * undefined for anything else (joins, ordering, grouping, locking, set operations, CTEs, …).
+ * `ordered` also takes ORDER BY and a numeric OFFSET (the fan-out's merged selects).
  */
-export function selectShape(view: SelectConfigView): SelectShape | undefined {
+export function selectShape(view: SelectConfigView, ordered = false): SelectShape | undefined {
   const other = view as SelectConfigView & { withList?: unknown[] };
   if (
     !(view.table instanceof Table) ||
     view.fieldsFlat !== undefined ||
     view.joins?.length ||
-    view.orderBy?.length ||
+    (!ordered && view.orderBy?.length) ||
     view.groupBy?.length ||
     view.having !== undefined ||
-    view.offset !== undefined ||
+    (view.offset !== undefined && (!ordered || typeof view.offset !== 'number')) ||
     view.distinct !== undefined ||
     view.lockingClause !== undefined ||
     view.setOperators?.length ||
@@ -119,12 +120,21 @@ export function selectShape(view: SelectConfigView): SelectShape | undefined {
   const params: unknown[] = [];
   if (!fieldsKey(view, parts)) return undefined;
   if (view.where !== undefined && !walk(view.where, parts, params)) return undefined;
+  for (const item of view.orderBy ?? []) {
+    parts.push('\u0002O');
+    if (!walk(item, parts, params)) return undefined;
+  }
   if (typeof view.limit === 'number') {
     if (view.limit >= 0) {
       parts.push('\u0002L');
       params.push(view.limit);
     }
   } else if (view.limit !== undefined) return undefined;
+  // drizzle writes OFFSET only when it is not 0.
+  if (view.offset) {
+    parts.push('\u0002F');
+    params.push(view.offset);
+  }
   return { key: parts.join('\u0001'), params };
 }
 

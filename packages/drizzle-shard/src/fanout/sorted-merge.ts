@@ -1,5 +1,6 @@
 import { BinaryHeap } from './binary-heap.ts';
 import { FanoutMergeError } from './errors.ts';
+import { compareSortValues, sortValueOf } from './sort-values.ts';
 import { compareValues, type ValueKind } from './value-kind.ts';
 
 /**
@@ -24,24 +25,51 @@ function nullsFirst(key: SortKey): boolean {
 }
 
 /**
+ * Orders two values of one ORDER BY term: NULLS FIRST/LAST (null or undefined), then `compare`
+ * in the term's direction.
+ */
+function compareTerm(
+  x: unknown,
+  y: unknown,
+  key: SortKey,
+  compare: (a: unknown, b: unknown, kind: ValueKind) => number,
+): number {
+  const xNull = x === null || x === undefined;
+  const yNull = y === null || y === undefined;
+  if (xNull || yNull) {
+    if (xNull && yNull) return 0;
+    // NULLS FIRST/LAST is absolute: it is not flipped by DESC.
+    return xNull === nullsFirst(key) ? -1 : 1;
+  }
+  const order = compare(x, y, key.kind);
+  return key.direction === 'desc' ? -order : order;
+}
+
+/**
  * Compares two rows under ORDER BY `keys` in PostgreSQL semantics; returns -1, 0 or 1.
  * `undefined` (a missing column) is treated like null.
  */
 export function compareRows(a: readonly unknown[], b: readonly unknown[], keys: readonly SortKey[]): number {
   for (const key of keys) {
-    const x = a[key.index];
-    const y = b[key.index];
-    const xNull = x === null || x === undefined;
-    const yNull = y === null || y === undefined;
-    if (xNull || yNull) {
-      if (xNull && yNull) continue;
-      // NULLS FIRST/LAST is absolute: it is not flipped by DESC.
-      return xNull === nullsFirst(key) ? -1 : 1;
-    }
-    const order = compareValues(x, y, key.kind);
-    if (order !== 0) return key.direction === 'desc' ? -order : order;
+    const order = compareTerm(a[key.index], b[key.index], key, compareValues);
+    if (order !== 0) return order;
   }
   return 0;
+}
+
+/** {@link compareRows} on the rows' sort values (`sortValuesOf`), term i at position i. */
+function compareSorted(a: readonly unknown[], b: readonly unknown[], keys: readonly SortKey[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const order = compareTerm(a[i], b[i], keys[i]!, compareSortValues);
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+function sortValuesOf(row: readonly unknown[], keys: readonly SortKey[]): unknown[] {
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) values[i] = sortValueOf(row[keys[i]!.index], keys[i]!.kind);
+  return values;
 }
 
 function checkCount(value: number | undefined, name: string): number | undefined {
@@ -54,10 +82,12 @@ function checkCount(value: number | undefined, name: string): number | undefined
   return value;
 }
 
+/** A shard's place in the merge; advanced in place, so the merge allocates no cursor per row. */
 interface ShardCursor {
-  shard: number;
+  readonly shard: number;
   position: number;
-  row: readonly unknown[];
+  /** The ORDER BY values of the row at `position`, prepared once (see `sortValueOf`). */
+  sort: unknown[];
 }
 
 /**
@@ -83,12 +113,12 @@ export function mergeSortedRows(
   const limit = checkCount(options.limit, 'limit') ?? Number.POSITIVE_INFINITY;
   const wanted = offset + limit;
   const heap = new BinaryHeap<ShardCursor>(
-    (a, b) => compareRows(a.row, b.row, keys) || a.shard - b.shard || a.position - b.position,
+    (a, b) => compareSorted(a.sort, b.sort, keys) || a.shard - b.shard || a.position - b.position,
   );
   if (limit > 0) {
     perShard.forEach((rows, shard) => {
       const row = rows[0];
-      if (row) heap.push({ shard, position: 0, row });
+      if (row) heap.push({ shard, position: 0, sort: sortValuesOf(row, keys) });
     });
   }
   const merged: unknown[][] = [];
@@ -104,7 +134,8 @@ export function mergeSortedRows(
       heap.pop();
       continue;
     }
-    if (compareRows(top.row, next, keys) > 0) {
+    const sort = sortValuesOf(next, keys);
+    if (compareSorted(top.sort, sort, keys) > 0) {
       throw new FanoutMergeError(
         'FANOUT_MERGE_UNSORTED_INPUT',
         `Rows from shard ${top.shard} are not sorted by the merge keys at position ${top.position + 1}. ` +
@@ -112,7 +143,9 @@ export function mergeSortedRows(
         { shard: top.shard, position: top.position + 1 },
       );
     }
-    heap.replaceTop({ shard: top.shard, position: top.position + 1, row: next });
+    top.position += 1;
+    top.sort = sort;
+    heap.replaceTop(top);
   }
   return merged;
 }

@@ -93,12 +93,27 @@ export function compareTemporalPoints(a: TemporalPoint, b: TemporalPoint): numbe
  * placed on the time line; it sorts after all parsable values, by code point among itself.
  */
 export function compareTemporal(a: unknown, b: unknown): number {
-  const x = parseTemporal(a);
-  const y = parseTemporal(b);
+  return compareParsedTemporal(parsedTemporal(a), parsedTemporal(b));
+}
+
+/** A date/time value with its parse kept, for comparing it many times (a k-way merge's keys). */
+export interface ParsedTemporal {
+  readonly raw: unknown;
+  readonly point: TemporalPoint | undefined;
+}
+
+export function parsedTemporal(value: unknown): ParsedTemporal {
+  return { raw: value, point: parseTemporal(value) };
+}
+
+/** {@link compareTemporal} on values parsed once with {@link parsedTemporal}. */
+export function compareParsedTemporal(a: ParsedTemporal, b: ParsedTemporal): number {
+  const x = a.point;
+  const y = b.point;
   if (x && y) return compareTemporalPoints(x, y);
   if (x) return -1;
   if (y) return 1;
-  return compareCodePoints(String(a), String(b));
+  return compareCodePoints(String(a.raw), String(b.raw));
 }
 
 /** One spelling per instant, so GROUP BY keys written differently ('10:00:00.50' / '10:00:00.5') match. */

@@ -1,8 +1,9 @@
-import { and, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RoutingDialect } from '../../src/drizzle/routing-dialect.ts';
 import { ShapedSelect } from '../../src/drizzle/select-shape.ts';
 import { shardedDrizzle } from '../../src/index.ts';
 import { orders, schema, users } from '../support/schema.ts';
@@ -101,5 +102,65 @@ describe('select shape cache', () => {
     await expect(db.select().from(users).where(gt(users.id, 1))).rejects.toMatchObject({
       code: 'SHARD_KEY_MISSING',
     });
+  });
+});
+
+type Select = { getSQL(): SQL; config: unknown };
+const dialectOf = (d: unknown) => (d as { dialect: RoutingDialect }).dialect;
+
+const fanoutConditions = fc.oneof(
+  fc.constant(undefined),
+  fc.integer({ min: -5, max: 50 }).map((n) => gt(orders.qty, n)),
+  fc.constantFrom('new', 'paid').map((s) => eq(orders.status, s)),
+  fc
+    .array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 })
+    .map((ids) => inArray(orders.id, ids)),
+);
+// Sorting by an expression with a parameter adds it to the shards' selection too: the parameters
+// are then not the shape's, and such a select is compiled every time (never served wrong).
+const byParamExpression = [sql`${orders.qty} + ${1}`];
+const orderings = fc.constantFrom(
+  [desc(orders.createdAt)],
+  [asc(orders.qty), desc(orders.id)],
+  [orders.id],
+  byParamExpression,
+);
+
+describe('merge shape cache (db.allShards() selects)', () => {
+  it('serves the statement and the per-shard plan drizzle compiles, first time and cached', () => {
+    fc.assert(
+      fc.property(
+        fanoutConditions,
+        orderings,
+        fc.option(fc.integer({ min: 0, max: 50 })),
+        fc.option(fc.integer({ min: 0, max: 5 })),
+        fc.boolean(),
+        (cond, order, limit, offset, someFields) => {
+          const build = (d: Db) => {
+            let q = (someFields ? d.select({ id: orders.id, qty: orders.qty }) : d.select())
+              .from(orders)
+              .where(cond)
+              .orderBy(...order)
+              .$dynamic();
+            if (limit !== null) q = q.limit(limit);
+            if (offset !== null) q = q.offset(offset);
+            return q as unknown as Select;
+          };
+          // A fresh dialect has no cache: what the fan-out compiled before this cache existed.
+          const fresh = new RoutingDialect('fanout', db.shardMap);
+          const want = fresh.sqlToQuery(fresh.buildSelectQuery(build(plain).config as never));
+          const wantPlan = fresh.takePlan();
+          const fanout = db.allShards() as unknown as Db;
+          const dialect = dialectOf(fanout);
+          for (let i = 0; i < 2; i++) {
+            const query = build(fanout);
+            expect(dialect.sqlToQuery(query.getSQL())).toEqual(want);
+            expect(dialect.takePlan()).toEqual(wantPlan);
+          }
+          expect(build(fanout).getSQL() instanceof ShapedSelect).toBe(order !== byParamExpression);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
