@@ -27,7 +27,7 @@ ruleTester.run('no-unkeyed-insert', rules['no-unkeyed-insert'], {
       errors: [
         {
           messageId: 'throws',
-          line: 5,
+          line: 4,
           data: {
             message:
               'insert into `notes` whose rows do not always set the shard key `owner_id`: throws SHARD_KEY_MISSING at run time. Set `ownerId` in every row.',
@@ -40,7 +40,7 @@ ruleTester.run('no-unkeyed-insert', rules['no-unkeyed-insert'], {
       code: code(`export async function f(db: Db, rows: (typeof notes.$inferInsert)[]) {
   await db.insert(notes).values(rows); // here
 }`),
-      errors: [{ messageId: 'throws', line: 5 }],
+      errors: [{ messageId: 'throws', line: 4 }],
     },
   ],
 });
