@@ -153,7 +153,7 @@ describe('edge cases', () => {
     expect((await cli(['generate', '--check'])).code).toBe(0);
   });
 
-  it('--fail-on-scatter exits 1 naming the fan-out; flags and drizzle.config.ts work without a config file', async () => {
+  it('--fail-on-scatter exits 1 on the error only, --fail-on-fanout on the fan-outs too; flags and drizzle.config.ts work without a config file', async () => {
     const c = capture();
     expect(await run(['generate', '--check', '--fail-on-scatter'], c.io, ORDERS_APP)).toBe(1);
     expect(c.err.join('')).toContain('error: src/demo/basics.ts:52 select on `orders` without `user_id`');
