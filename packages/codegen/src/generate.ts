@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.ts';
 import { helpersModule } from './emit/helpers-module.ts';
 import { indexesJson, indexesSql, indexSnippets } from './emit/indexes-files.ts';
-import { scatterPatterns, scatterReport } from './emit/scatter-report.ts';
+import { fanOutPatterns, scatterPatterns, scatterReport } from './emit/scatter-report.ts';
 import type { AccessPattern, IndexRecommendation, SchemaAdvice, TableInfo } from './model.ts';
 import { plannerBenefits } from './recommend/planner-benefit.ts';
 import { recommendIndexes } from './recommend/recommend-indexes.ts';
 import { scanQueries } from './scan/scan-queries.ts';
+import { type ShardError, shardErrors } from './scan/shard-errors.ts';
 import { withCallbackParams } from './schema/callback-params.ts';
 import { readSchema } from './schema/load-schema.ts';
 
@@ -15,7 +16,12 @@ export interface GenerateResult {
   readonly tables: readonly TableInfo[];
   readonly patterns: readonly AccessPattern[];
   readonly indexes: readonly IndexRecommendation[];
+  /** Queries the top-level db gets on a sharded table without the key: they throw at run time. */
   readonly scatter: readonly AccessPattern[];
+  /** Statements that throw at run time (unkeyed queries and inserts, top-level transactions). */
+  readonly errors: readonly ShardError[];
+  /** Explicit fan-outs (`db.allShards()`): a cost, not an error. */
+  readonly fanOuts: readonly AccessPattern[];
   /** Sharding rules the schema breaks, with the fix (warnings; errors under `--strict`). */
   readonly schemaAdvice: readonly SchemaAdvice[];
   /** File name (in `out`) → content. */
@@ -44,6 +50,8 @@ export async function generate(
   const shaped = recommendIndexes(patterns, tables);
   const indexes = options.url ? await plannerBenefits(options.url, shaped, tables) : shaped;
   const scatter = scatterPatterns(patterns, tables);
+  const errors = shardErrors(patterns, tables);
+  const fanOuts = fanOutPatterns(patterns, tables);
   const files = new Map<string, string>([
     ['helpers.ts', helpersModule(tables, patterns, config.out)],
     ['indexes.sql', indexesSql(indexes)],
@@ -51,7 +59,7 @@ export async function generate(
     ['index-snippets.md', indexSnippets(indexes, tables)],
     ['scatter.md', scatterReport(patterns, tables)],
   ]);
-  return { tables, patterns, indexes, scatter, schemaAdvice: schema.advice, files };
+  return { tables, patterns, indexes, scatter, errors, fanOuts, schemaAdvice: schema.advice, files };
 }
 
 /** Output files whose content on disk differs from `result` (missing ones included). */

@@ -13,5 +13,6 @@ export {
 export { recommendIndexes } from './recommend/recommend-indexes.ts';
 export { analyseSourceFile } from './scan/analyse.ts';
 export { scanQueries } from './scan/scan-queries.ts';
+export { type ShardError, type ShardErrorKind, shardErrors } from './scan/shard-errors.ts';
 export { loadSchema, readSchema } from './schema/load-schema.ts';
 export { schemaAdvice } from './schema/schema-advice.ts';

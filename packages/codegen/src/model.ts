@@ -60,10 +60,18 @@ export interface SourceLocation {
 }
 
 /**
- * Where a query runs: `pinned` to one shard by its key; `scatter` to every shard; `unknown` when
- * the analysis cannot decide (see `reasons`); `not-analysed` for raw SQL.
+ * Where a query runs: `pinned` to one shard (by its key, or on a db bound to one shard);
+ * `scatter` when the top-level db gets no key (it throws `SHARD_KEY_MISSING` at run time);
+ * `fan-out` to every shard on purpose (`db.allShards()`); `unknown` when the analysis cannot
+ * decide (see `reasons`); `not-analysed` for raw SQL.
  */
-export type Routing = 'pinned' | 'scatter' | 'unknown' | 'not-analysed';
+export type Routing = 'pinned' | 'scatter' | 'fan-out' | 'unknown' | 'not-analysed';
+
+/**
+ * The db a query is sent through: `routed` (the top-level db, routing by the key), `all-shards`
+ * (`db.allShards()`), `shard` (`db.shard(k)`, `shardFor(t, k)`, a `db.shard(k).transaction` tx).
+ */
+export type Receiver = 'routed' | 'all-shards' | 'shard';
 
 /** A condition the query always applies that a partial index predicate may be implied by. */
 export interface Predicate {
@@ -78,7 +86,7 @@ export interface AccessPattern {
   readonly table: string;
   /** The call that names the table (`.from(t)`, `.update(t)`, `db.query.t.findMany`). */
   readonly location: SourceLocation;
-  readonly kind: 'select' | 'relational' | 'update' | 'delete' | 'count' | 'raw';
+  readonly kind: 'select' | 'relational' | 'update' | 'delete' | 'count' | 'insert' | 'raw';
   /** SQL columns compared with `=` / `inArray` (in source order, deduplicated). */
   readonly equality: readonly string[];
   /** SQL columns compared with `<`, `>`, `between`, … */
@@ -90,6 +98,15 @@ export interface AccessPattern {
   /** The query pins the shard key (it will route to one shard). */
   readonly hasShardKey: boolean;
   readonly routing: Routing;
+  /** The db the query is sent through. */
+  readonly via: Receiver;
+  /**
+   * The `db.transaction(…)` on the top-level db this query is a statement of: it throws
+   * `TRANSACTION_NEEDS_SHARD` (a transaction runs on one shard: `db.shard(key).transaction`).
+   */
+  readonly transaction?: SourceLocation;
+  /** The expressions the shard key is compared with by `=`/`inArray`, as written (`userId`). */
+  readonly keyValues: readonly string[];
   /** Why the routing is what it is, in words (`team_id only set under a condition at q.ts:12`). */
   readonly reasons: readonly string[];
   /** Sharded tables joined without equality of the shard keys (the join crosses shards). */

@@ -46,8 +46,14 @@ describe('drizzle-shard generate on the orders app', () => {
     expect(result.files.get('indexes.sql')).toContain(
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_user_id_created_at_desc_idx" ON "orders" ("user_id", "created_at" DESC);',
     );
-    // The email lookup lacks the key: it is in the scatter report with its location.
-    expect(result.files.get('scatter.md')).toContain('src/queries.ts:21 — select on `users` without `id`');
+    // The email lookup runs through db.allShards() on purpose: a fan-out in the cost list, not an
+    // error; the demo's unkeyed select on the top-level db throws SHARD_KEY_MISSING: an error.
+    expect(result.files.get('scatter.md')).toContain(
+      '| `users` | src/queries.ts:21 | select | every shard | email |',
+    );
+    expect(result.errors.map((e) => `${e.location.file}:${e.location.line} ${e.kind}`)).toEqual([
+      'src/demo/basics.ts:52 require-shard-key',
+    ]);
     // A lookup by key is served by the primary key: no index for it.
     expect(result.indexes.some((i) => i.columns.length === 1 && i.columns[0]!.name === 'id')).toBe(false);
   });
@@ -147,10 +153,14 @@ describe('edge cases', () => {
     expect((await cli(['generate', '--check'])).code).toBe(0);
   });
 
-  it('--fail-on-scatter exits 1 naming the fan-out; flags and drizzle.config.ts work without a config file', async () => {
+  it('--fail-on-scatter exits 1 on the error only, --fail-on-fanout on the fan-outs too; flags and drizzle.config.ts work without a config file', async () => {
     const c = capture();
     expect(await run(['generate', '--check', '--fail-on-scatter'], c.io, ORDERS_APP)).toBe(1);
-    expect(c.err.join('')).toContain('fan-out: src/queries.ts:21 (users)');
+    expect(c.err.join('')).toContain('error: src/demo/basics.ts:52 select on `orders` without `user_id`');
+    expect(c.err.join('')).not.toContain('src/queries.ts:21');
+    const fanOuts = capture();
+    expect(await run(['generate', '--check', '--fail-on-fanout'], fanOuts.io, ORDERS_APP)).toBe(1);
+    expect(fanOuts.err.join('')).toContain('fan-out: src/queries.ts:21 (users, db.allShards())');
 
     const dir = copyOf(EDGE_APP);
     rmSync(path.join(dir, 'drizzle-shard.config.ts'));

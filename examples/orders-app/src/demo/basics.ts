@@ -48,6 +48,7 @@ export async function basics(
     `  user 7 lives on shard ${db.shardMap.shardOf(7, 'int')}: ${recent.length} latest orders read from that shard only`,
   );
   try {
+    // eslint-disable-next-line drizzle-shard/require-shard-key -- on purpose: the demo shows the run-time refusal
     await db.select().from(orders).where(eq(orders.status, 'new'));
   } catch (error) {
     if (!isDrizzleShardError(error, 'SHARD_KEY_MISSING')) throw error;

@@ -11,7 +11,7 @@ import {
 import { parseCommand } from '../args.ts';
 import type { Output } from '../output.ts';
 
-export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter] [--strict] [--url URL]
+export const GENERATE_HELP = `drizzle-shard generate [--config FILE | --schema FILE… --queries GLOB… --out DIR] [--check] [--fail-on-scatter] [--fail-on-fanout] [--strict] [--url URL]
 
 Config: drizzle-shard.config.ts (export default defineConfig({ schema, queries, out })), else the
 schema of drizzle.config.ts, else the flags.
@@ -20,15 +20,18 @@ Reads the schema and the app's queries; writes to the config's \`out\` folder:
   helpers.ts          key-bound query helpers per sharded table (ordersOf(db, userId).find())
   indexes.sql/.json   recommended composite indexes (shard key first), with the queries behind them
   index-snippets.md   the same as drizzle index() calls to paste into the schema
-  scatter.md          queries on sharded tables without the key (they fan out)
+  scatter.md          errors: statements that throw at run time (a query or insert on a sharded
+                      table without its key, a transaction on the top-level db); the cost list of
+                      explicit db.allShards() fan-outs; what to check by hand
 
   --check            write nothing; exit 1 when any output is stale (for CI)
-  --fail-on-scatter  exit 1 when some query fans out
+  --fail-on-scatter  exit 1 when scatter.md lists errors (statements that throw at run time)
+  --fail-on-fanout   exit 1 when some query fans out on purpose (db.allShards()) too
   --url URL          a database with the app's data (one shard): index benefits are estimated
                      from its planner statistics instead of the query shape
   --strict           schema rule violations (key missing from a primary/unique key, nullable
                      shard key, foreign key across shard groups) are errors: exit 1
-Exit codes: 0 ok, 1 stale or scatter (as asked), 2 bad config/schema/source.
+Exit codes: 0 ok, 1 stale, errors or fan-outs (as asked), 2 bad config/schema/source.
 `;
 
 function lineDiff(before: string, after: string): string {
@@ -53,6 +56,7 @@ export async function generateCommand(
       out: { type: 'string' },
       check: { type: 'boolean', default: false },
       'fail-on-scatter': { type: 'boolean', default: false },
+      'fail-on-fanout': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -77,7 +81,8 @@ export async function generateCommand(
     const sharded = result.tables.filter((t) => t.sharding === 'sharded').length;
     io.out.write(
       `${result.tables.length} tables (${sharded} sharded), ${result.patterns.length} queries read, ` +
-        `${result.indexes.length} indexes recommended, ${result.scatter.length} fan-out queries\n`,
+        `${result.indexes.length} indexes recommended, ${result.errors.length} errors (statements that throw), ` +
+        `${result.fanOuts.length} explicit fan-outs\n`,
     );
     const level = values.strict ? 'error' : 'warning';
     for (const a of result.schemaAdvice) io.err.write(`${level}: [${a.rule}] ${a.message}\n`);
@@ -104,11 +109,18 @@ export async function generateCommand(
           : `${outDir}: already up to date\n`,
       );
     }
-    if (values['fail-on-scatter'] && result.scatter.length) {
-      for (const p of result.scatter)
-        io.err.write(`fan-out: ${p.location.file}:${p.location.line} (${p.table})\n`);
-      return 1;
+    let failed = false;
+    if ((values['fail-on-scatter'] || values['fail-on-fanout']) && result.errors.length) {
+      for (const e of result.errors)
+        io.err.write(`error: ${e.location.file}:${e.location.line} ${e.message}\n`);
+      failed = true;
     }
+    if (values['fail-on-fanout'] && result.fanOuts.length) {
+      for (const p of result.fanOuts)
+        io.err.write(`fan-out: ${p.location.file}:${p.location.line} (${p.table}, db.allShards())\n`);
+      failed = true;
+    }
+    if (failed) return 1;
     return values.strict && result.schemaAdvice.length ? 1 : 0;
   } catch (error) {
     if (error instanceof CodegenError) {

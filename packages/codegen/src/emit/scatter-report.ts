@@ -1,10 +1,11 @@
 import type { AccessPattern, TableInfo } from '../model.ts';
+import { shardErrors } from '../scan/shard-errors.ts';
 import { withHeader } from './header.ts';
 
 const sharded = (tables: readonly TableInfo[]) =>
   new Set(tables.filter((t) => t.sharding === 'sharded').map((t) => t.name));
 
-/** Queries on sharded tables that do not pin the shard key: they fan out to every shard. */
+/** Queries the top-level db gets on a sharded table without the key: they throw `SHARD_KEY_MISSING`. */
 export function scatterPatterns(
   patterns: readonly AccessPattern[],
   tables: readonly TableInfo[],
@@ -13,24 +14,40 @@ export function scatterPatterns(
   return patterns.filter((p) => names.has(p.table) && p.routing === 'scatter');
 }
 
-const where = (p: AccessPattern) => `${p.location.file}:${p.location.line}`;
-const because = (p: AccessPattern) => (p.reasons.length ? `; ${p.reasons.join('; ')}` : '');
+/** Explicit fan-outs (`db.allShards()`) on sharded tables: not errors, a cost. */
+export function fanOutPatterns(
+  patterns: readonly AccessPattern[],
+  tables: readonly TableInfo[],
+): AccessPattern[] {
+  const names = sharded(tables);
+  return patterns.filter((p) => names.has(p.table) && p.routing === 'fan-out');
+}
 
-/** One report line per finding: fan-outs, undecided queries, cross-shard joins, raw SQL. */
-export function scatterLines(patterns: readonly AccessPattern[], tables: readonly TableInfo[]): string[] {
+const where = (p: AccessPattern) => `${p.location.file}:${p.location.line}`;
+
+/** The report's errors: statements that throw at run time, one line each, with the fix. */
+export function errorLines(patterns: readonly AccessPattern[], tables: readonly TableInfo[]): string[] {
+  return shardErrors(patterns, tables).map((e) => `- ${e.location.file}:${e.location.line} — ${e.message}`);
+}
+
+/** The cost list: one table row per explicit fan-out (table, file:line, shards touched, filters). */
+export function fanOutLines(patterns: readonly AccessPattern[], tables: readonly TableInfo[]): string[] {
+  const rows = fanOutPatterns(patterns, tables).map((p) => {
+    const filters = [...new Set([...p.equality, ...p.range, ...p.compared])];
+    return `| \`${p.table}\` | ${where(p)} | ${p.kind} | every shard | ${filters.join(', ') || '(none)'} |`;
+  });
+  return rows.length
+    ? ['| table | where | query | shards touched | filters |', '|---|---|---|---|---|', ...rows]
+    : [];
+}
+
+/** What the analysis could not decide, raw SQL and cross-shard joins: for a reviewer. */
+export function checkLines(patterns: readonly AccessPattern[], tables: readonly TableInfo[]): string[] {
   const names = sharded(tables);
   const keyOf = (table: string) => tables.find((t) => t.name === table)?.keyColumn;
   const lines: string[] = [];
   for (const p of patterns.filter((q) => names.has(q.table))) {
     const key = keyOf(p.table);
-    if (p.routing === 'scatter') {
-      const filters = [...new Set([...p.equality, ...p.range, ...p.compared])];
-      lines.push(
-        `- ${where(p)} — ${p.kind} on \`${p.table}\` without \`${key}\`` +
-          (filters.length ? ` (filters: ${filters.join(', ')}${because(p)})` : ` (no filter${because(p)})`) +
-          '. Add the key, or run it through db.allShards() on purpose.',
-      );
-    }
     if (p.routing === 'unknown')
       lines.push(
         `- ${where(p)} — ${p.kind} on \`${p.table}\`: unknown: check by hand (${p.reasons.join('; ')}).`,
@@ -47,9 +64,33 @@ export function scatterLines(patterns: readonly AccessPattern[], tables: readonl
   return lines;
 }
 
+/** Every line of the report about a query: errors, fan-out rows, lines to check by hand. */
+export function scatterLines(patterns: readonly AccessPattern[], tables: readonly TableInfo[]): string[] {
+  return [...errorLines(patterns, tables), ...fanOutLines(patterns, tables), ...checkLines(patterns, tables)];
+}
+
+/**
+ * `scatter.md`: errors (statements that throw at run time: `--fail-on-scatter`), the cost list of
+ * explicit fan-outs (`--fail-on-fanout`), and what needs a look by hand.
+ */
 export function scatterReport(patterns: readonly AccessPattern[], tables: readonly TableInfo[]): string {
-  const lines = ['# Scatter report: queries that will fan out to every shard, or need a look', ''];
-  const found = scatterLines(patterns, tables);
-  lines.push(...(found.length ? found : ['None: every query on a sharded table pins its shard key.']));
+  const errors = errorLines(patterns, tables);
+  const fanOuts = fanOutLines(patterns, tables);
+  const check = checkLines(patterns, tables);
+  const lines = [
+    '# Scatter report',
+    '',
+    '## Errors: statements that throw at run time',
+    '',
+    ...(errors.length ? errors : ['None: every query the top-level db routes names its shard key.']),
+    '',
+    '## Explicit fan-outs: `db.allShards()` queries and their cost',
+    '',
+    ...(fanOuts.length ? fanOuts : ['None.']),
+    '',
+    '## Check by hand: undecided queries, raw SQL, cross-shard joins',
+    '',
+    ...(check.length ? check : ['None.']),
+  ];
   return withHeader(`${lines.join('\n')}\n`, '<!--');
 }

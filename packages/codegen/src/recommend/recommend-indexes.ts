@@ -70,7 +70,8 @@ export function recommendIndexes(
   const byName = new Map(tables.map((t) => [t.name, t]));
   const wanted: Wanted[] = [];
   for (const pattern of patterns) {
-    if (pattern.routing === 'unknown' || pattern.routing === 'not-analysed') continue;
+    if (pattern.routing === 'unknown' || pattern.routing === 'not-analysed' || pattern.kind === 'insert')
+      continue;
     const table = byName.get(pattern.table);
     const want = table && wantedFor(pattern, table);
     if (!want) continue;

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { type SourceFile, SyntaxKind } from 'ts-morph';
-import type { AccessPattern, Routing, TableInfo } from '../model.ts';
+import { type Node, type SourceFile, SyntaxKind } from 'ts-morph';
+import type { AccessPattern, Routing, SourceLocation, TableInfo } from '../model.ts';
 import { builderQuery } from './builder-query.ts';
 import { orderColumns } from './conditions.ts';
+import { insertQuery } from './insert-query.ts';
 import type { QueryParts } from './query-parts.ts';
 import { rawSqlPatterns } from './raw-sql.ts';
 import { relationalQuery } from './relational-query.ts';
@@ -33,6 +34,12 @@ function crossShardJoins(parts: QueryParts, pinned: ReadonlySet<TableInfo>): str
   );
 }
 
+/** file:line of a node (of the method name, for `x.transaction`). */
+function locationOf(node: Node, root: string): SourceLocation {
+  const named = node.isKind(SyntaxKind.PropertyAccessExpression) ? node.getNameNode() : node;
+  return { file: path.relative(root, named.getSourceFile().getFilePath()), line: named.getStartLineNumber() };
+}
+
 function finding(parts: QueryParts, refs: TableRefs, root: string): AccessPattern {
   const { table, filter } = parts;
   const own = (list: readonly ColumnRef[]) =>
@@ -47,7 +54,8 @@ function finding(parts: QueryParts, refs: TableRefs, root: string): AccessPatter
   const key = table.keyColumn;
   const reasons: string[] = [];
   let routing: Routing = 'pinned';
-  if (table.sharding === 'sharded' && !pinsShard) {
+  if (table.sharding === 'sharded' && parts.via === 'all-shards') routing = 'fan-out';
+  else if (table.sharding === 'sharded' && parts.via === 'routed' && !pinsShard) {
     const unknown = [...filter.unknown, ...parts.escapes];
     const optional = filter.optional.filter((o) => isKey(o.ref) && sameGroup(o.ref.table, table));
     const otherOnKey = [...filter.compared, ...filter.range].some(
@@ -63,10 +71,8 @@ function finding(parts: QueryParts, refs: TableRefs, root: string): AccessPatter
   const predicates = filter.predicates.filter((p) => p.ref.table === table).map(({ ref: _ref, ...p }) => p);
   return {
     table: table.name,
-    location: {
-      file: path.relative(root, parts.at.getSourceFile().getFilePath()),
-      line: parts.at.getStartLineNumber(),
-    },
+    location: locationOf(parts.at, root),
+    ...(parts.transaction ? { transaction: locationOf(parts.transaction, root) } : {}),
     kind: parts.kind,
     equality,
     range: own(filter.range).filter((c) => !equality.includes(c)),
@@ -75,6 +81,10 @@ function finding(parts: QueryParts, refs: TableRefs, root: string): AccessPatter
     limit: parts.limit,
     hasShardKey: table.sharding === 'sharded' && equality.includes(key!),
     routing,
+    via: parts.via,
+    keyValues: unique(
+      filter.values.filter((v) => v.ref.table === table && v.ref.column === key).map((v) => v.text),
+    ),
     reasons,
     crossShardJoins: crossShardJoins(parts, pinned),
     predicates,
@@ -107,7 +117,7 @@ export function analyseSourceFile(
   const refs = new TableRefs(tables);
   const out: AccessPattern[] = [];
   for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const parts = builderQuery(call, refs) ?? relationalQuery(call, refs);
+    const parts = builderQuery(call, refs) ?? relationalQuery(call, refs) ?? insertQuery(call, refs);
     if (parts) out.push(finding(parts, refs, root));
   }
   out.push(...rawSqlPatterns(file, refs, root));

@@ -2,6 +2,7 @@ import { type CallExpression, SyntaxKind } from 'ts-morph';
 import { emptyFilter, mergeFilter, readFilter } from './conditions.ts';
 import { queryChain } from './query-chain.ts';
 import type { JoinedTable, QueryParts } from './query-parts.ts';
+import { sentThrough } from './receiver.ts';
 import type { TableParams, TableRefs } from './table-refs.ts';
 import { unwrap } from './values.ts';
 
@@ -27,11 +28,14 @@ export function builderQuery(call: CallExpression, refs: TableRefs): QueryParts 
   const table = refs.table(first ? unwrap(first) : undefined);
   if (!table) return undefined;
   const params: TableParams = new Map();
+  const { via, transaction } = sentThrough(callee.getExpression());
   if (method === '$count')
     return {
       table,
       at: callee.getNameNode(),
       kind: 'count',
+      via,
+      transaction,
       filter: readFilter(second, refs, params),
       joins: [],
       order: [],
@@ -66,6 +70,8 @@ export function builderQuery(call: CallExpression, refs: TableRefs): QueryParts 
     table,
     at: callee.getNameNode(),
     kind: method === 'from' ? 'select' : method,
+    via,
+    transaction,
     filter,
     joins,
     order: chain.calls

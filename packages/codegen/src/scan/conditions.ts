@@ -11,6 +11,8 @@ export interface Filter {
   readonly range: ColumnRef[];
   /** `eq(a.x, b.y)`: two columns made equal (join conditions). */
   readonly links: [ColumnRef, ColumnRef][];
+  /** For each `equality` entry compared with a value: the value's expression, as written. */
+  readonly values: { readonly ref: ColumnRef; readonly text: string }[];
   readonly predicates: (Predicate & { readonly ref: ColumnRef })[];
   /** Conditions that may be missing (pushed under an `if`, `x ? eq(…) : undefined`), with where. */
   readonly optional: { readonly ref: ColumnRef; readonly where: string }[];
@@ -26,6 +28,7 @@ export const emptyFilter = (): Filter => ({
   equality: [],
   range: [],
   links: [],
+  values: [],
   predicates: [],
   optional: [],
   compared: [],
@@ -89,6 +92,7 @@ export function mergeFilter(into: Filter, from: Filter): void {
   into.equality.push(...from.equality);
   into.range.push(...from.range);
   into.links.push(...from.links);
+  into.values.push(...from.values);
   into.predicates.push(...from.predicates);
   into.optional.push(...from.optional);
   into.compared.push(...from.compared);
@@ -204,6 +208,7 @@ export function readFilter(node: Node | undefined, refs: TableRefs, params: Tabl
   }
   if (EQUALITY.has(name) && column) {
     out.equality.push(column);
+    if (second) out.values.push({ ref: column, text: unwrap(second).getText() });
     const value = name === 'eq' ? literal(second) : undefined;
     if (value) out.predicates.push({ ref: column, column: column.column, op: '=', value });
     // `col = $1` / `col IN (…)` never matches NULL: it implies `col is not null`.

@@ -1,5 +1,5 @@
 import type { Node } from 'ts-morph';
-import type { AccessPattern, TableInfo } from '../model.ts';
+import type { AccessPattern, Receiver, TableInfo } from '../model.ts';
 import type { Filter } from './conditions.ts';
 import type { TableParams } from './table-refs.ts';
 
@@ -15,6 +15,10 @@ export interface QueryParts {
   /** The node naming the table: where the finding points. */
   readonly at: Node;
   readonly kind: AccessPattern['kind'];
+  /** The db the query is sent through. */
+  readonly via: Receiver;
+  /** The `db.transaction` of the top-level db the query is a statement of (it needs one shard). */
+  readonly transaction?: Node | undefined;
   readonly filter: Filter;
   readonly joins: readonly JoinedTable[];
   readonly order: readonly Node[];

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type Node, type SourceFile, SyntaxKind } from 'ts-morph';
 import type { AccessPattern, TableInfo } from '../model.ts';
+import { receiverOf } from './receiver.ts';
 import type { TableRefs } from './table-refs.ts';
 import { declarationOf, unwrap } from './values.ts';
 
@@ -60,6 +61,8 @@ export function rawSqlPatterns(file: SourceFile, refs: TableRefs, root: string):
         limit: false,
         hasShardKey: false,
         routing: 'not-analysed',
+        via: receiverOf(callee.getExpression()),
+        keyValues: [],
         reasons: ['raw SQL through execute(): not analysed'],
         crossShardJoins: [],
         predicates: [],

@@ -2,6 +2,7 @@ import { type CallExpression, type Node, SyntaxKind } from 'ts-morph';
 import type { TableInfo } from '../model.ts';
 import { emptyFilter, mergeFilter, readFilter } from './conditions.ts';
 import type { JoinedTable, QueryParts } from './query-parts.ts';
+import { sentThrough } from './receiver.ts';
 import type { TableRefs } from './table-refs.ts';
 import { unwrap } from './values.ts';
 
@@ -77,6 +78,7 @@ export function relationalQuery(call: CallExpression, refs: TableRefs): QueryPar
     table,
     at: access.getNameNode(),
     kind: 'relational',
+    ...sentThrough(owner.getExpression()),
     filter,
     joins,
     order,
