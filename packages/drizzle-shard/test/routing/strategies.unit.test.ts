@@ -190,4 +190,32 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
       expect.objectContaining({ code: 'SHARD_MAP_RESIZE' }),
     );
   });
+
+  it("repins keep each tenant's unit, whatever order the pins are written in (shard-aware ids carry the unit)", () => {
+    const [a, b, c] = [keyOn(0), keyOn(1), keyOn(2)];
+    const before = pinned([
+      { key: a, shard: 3 },
+      { key: b, shard: 3 },
+    ]);
+    const idUnitOfB = before.strategy.unitOf({ kind: 'int', value: BigInt(b) });
+    const next = (before.strategy as PinnedHashStrategy).repin(
+      [
+        { key: String(b), shard: 3 },
+        { key: c, shard: 0 },
+        { key: ` ${a}`, shard: 2 },
+      ],
+      2,
+      'int',
+    ).next;
+    // An id minted for b before the repin still finds b's shard (3), not a's new one (2).
+    expect(next.ownerOfUnit(idUnitOfB)).toBe(3);
+    expect(next.unitOf({ kind: 'int', value: BigInt(b) })).toBe(idUnitOfB);
+    expect(next.toJSON()).toMatchObject({
+      overrides: [
+        { key: a, shard: 2 },
+        { key: b, shard: 3 },
+        { key: c, shard: 0 },
+      ],
+    });
+  });
 });
