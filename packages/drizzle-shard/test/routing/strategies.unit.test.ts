@@ -132,6 +132,14 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
         details: { override: 0, value: { key: 1, shard: 9 }, reason: expect.stringContaining('0..3') },
       });
     }
+    // Overrides on a map that does not read them would be ignored: tenants silently on their bucket's shard.
+    const hashJson = hash4.toJSON();
+    expect(() => ShardMap.fromJSON({ ...hashJson, overrides: [{ key: 1, shard: 3 }] })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining("'pinned-hash'") }),
+    );
+    expect(() =>
+      ShardMap.fromJSON({ ...ShardMap.modulo(4).toJSON(), overrides: [{ key: 1, shard: 3 }] }),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     // Against a key type: 'acme' is no integer key; 7 and ' 7' are the same integer tenant.
     expect(() => pinned([{ key: 'acme', shard: 0 }]).strategy.checkKeys('int')).toThrow(
       expect.objectContaining({
