@@ -178,7 +178,7 @@ function checkOverrides(overrides: readonly TenantOverride[], shardCount: number
       throw overrideError(
         i,
         o,
-        `shard ${String(o.shard)} is not one of the map's shards 0..${shardCount - 1}`,
+        `shard ${JSON.stringify(o.shard)} is not one of the map's shards 0..${shardCount - 1} (an integer)`,
       );
     const other = seen.get(String(key));
     if (other !== undefined) throw overrideError(i, o, `the same tenant as override ${other}`);

@@ -118,6 +118,15 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
       expect(() => pinned(overrides as TenantOverride[])).toThrow(expect.objectContaining({ code }));
     bad([{ key: 1, shard: 4 }]);
     bad([{ key: 1, shard: -1 }]);
+    // A shard written as a string is named as one, not as the shard it looks like.
+    expect(() => pinned([{ key: 1, shard: '3' } as unknown as TenantOverride])).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('shard "3" is not'),
+      }),
+    );
+    bad([null]);
+    bad({ 0: { key: 1, shard: 0 } });
     bad([{ key: { id: 1 }, shard: 0 }]);
     bad([{ key: 1.5, shard: 0 }]);
     bad([
