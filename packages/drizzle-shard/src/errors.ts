@@ -21,7 +21,8 @@ export type DrizzleShardErrorCode =
   | 'FANOUT_CURSOR_INVALID'
   | 'COUNT_NOT_EMBEDDABLE'
   | 'TWO_PHASE_COMMIT_FAILED'
-  | 'CONSISTENCY_TOKEN_INVALID';
+  | 'CONSISTENCY_TOKEN_INVALID'
+  | 'SHARD_ID_AMBIGUOUS';
 
 /**
  * Base class of every drizzle-shard error: a stable `code`, a message that says what to do,

@@ -6,6 +6,7 @@ import {
   planRepin,
   planReshard,
   planShrink,
+  repinPlanFromFleetMap,
   shrinkPlanFromFleetMap,
 } from '../src/index.ts';
 import { unitsSql } from '../src/reshard/reshard-plan.ts';
@@ -236,5 +237,32 @@ describe('a map with a pinned tenant', () => {
     expect(() => planRepin(fleet(pinned, 4), [{ key: tenant, shard: 4 }], tables)).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
     );
+  });
+
+  it('a resumed repin cutover is recognised when --pin lists the tenants in another order than the map keeps them', () => {
+    const other = tenant + 1000;
+    const before = fleet(pinned, 4);
+    const pins = [
+      { key: other, shard: 2 },
+      { key: tenant, shard: 1 },
+    ];
+    const plan = planRepin(before, pins, tables);
+    // Tenants pinned before keep their unit (ids carry it): the map lists them first.
+    expect(plan.map.toJSON()).toMatchObject({
+      overrides: [
+        { key: tenant, shard: 1 },
+        { key: other, shard: 2 },
+      ],
+    });
+    const after: FleetMapFile = {
+      ...before,
+      version: 4,
+      map: plan.map.toJSON(),
+      previous: { version: 3, shards: before.shards, map: before.map },
+    };
+    const again = repinPlanFromFleetMap(after, pins, tables);
+    expect(again.moves).toEqual(plan.moves);
+    expect(again.moves.length).toBeGreaterThan(0);
+    expect(again.current.version).toBe(3);
   });
 });

@@ -129,16 +129,21 @@ export class PinnedHashStrategy implements ShardStrategy {
    * keep the override and point it at the bucket's owner instead.
    */
   repin(overrides: readonly TenantOverride[], epoch: number, kind: ShardKeyKind): StrategyResize {
-    const next = new PinnedHashStrategy({ ...this.hash.layout, epoch }, overrides);
-    next.checkKeys(kind);
-    const moves: UnitMove[] = [];
-    for (const o of this.overrides) {
-      if (!overrides.some((n) => sameKey(n, o, kind)))
+    new PinnedHashStrategy({ ...this.hash.layout, epoch }, overrides).checkKeys(kind);
+    // Shard-aware ids carry a pinned tenant's unit (`buckets + i`): a tenant pinned before keeps
+    // its `i`, whatever order the new list is written in; new tenants come after.
+    const kept = this.overrides.map((o) => {
+      const now = overrides.find((n) => sameKey(n, o, kind));
+      if (!now)
         throw resizeError(
           `Tenant ${JSON.stringify(o.key)} would lose its override; point it at a shard instead`,
         );
-    }
-    for (const [j, o] of overrides.entries()) {
+      return { key: o.key, shard: now.shard };
+    });
+    const added = overrides.filter((n) => !this.overrides.some((o) => sameKey(n, o, kind)));
+    const next = new PinnedHashStrategy({ ...this.hash.layout, epoch }, [...kept, ...added]);
+    const moves: UnitMove[] = [];
+    for (const [j, o] of next.overrides.entries()) {
       const key = keyOf(o, j, kind);
       const from = this.ownerOfUnit(this.unitOf(key));
       if (from !== o.shard) moves.push({ from, to: o.shard, units: [this.hash.unitCount + j] });
@@ -173,7 +178,7 @@ function checkOverrides(overrides: readonly TenantOverride[], shardCount: number
       throw overrideError(
         i,
         o,
-        `shard ${String(o.shard)} is not one of the map's shards 0..${shardCount - 1}`,
+        `shard ${JSON.stringify(o.shard)} is not one of the map's shards 0..${shardCount - 1} (an integer)`,
       );
     const other = seen.get(String(key));
     if (other !== undefined) throw overrideError(i, o, `the same tenant as override ${other}`);

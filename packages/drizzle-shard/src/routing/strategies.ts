@@ -1,3 +1,4 @@
+import { DrizzleShardError } from '../errors.ts';
 import { checkBucketLayout, HashStrategy } from './hash-strategy.ts';
 import { mapError } from './map-errors.ts';
 import { ModuloStrategy } from './modulo-strategy.ts';
@@ -9,10 +10,14 @@ const readers: {
   [K in ShardMapJson['strategy']]: (json: Extract<ShardMapJson, { strategy: K }>) => ShardStrategy;
 } = {
   hash: (json) => {
+    noOverrides(json);
     checkBucketLayout(json);
     return new HashStrategy(json);
   },
-  modulo: (json) => new ModuloStrategy(json.shards, json.epoch),
+  modulo: (json) => {
+    noOverrides(json);
+    return new ModuloStrategy(json.shards, json.epoch);
+  },
   'pinned-hash': (json) => {
     checkBucketLayout(json);
     return new PinnedHashStrategy(json, json.overrides);
@@ -28,4 +33,18 @@ export function strategyFromJSON(input: unknown): ShardStrategy {
   const read = Object.hasOwn(readers, json.strategy) ? readers[json.strategy] : undefined;
   if (!read) throw mapError(`unknown strategy ${String((json as { strategy?: unknown }).strategy)}`);
   return (read as (json: ShardMapJson) => ShardStrategy)(json);
+}
+
+/** Tenant overrides on a map that does not read them would be dropped without a word. */
+function noOverrides(json: ShardMapJson): void {
+  if (!Object.hasOwn(json, 'overrides')) return;
+  const fix =
+    json.strategy === 'hash'
+      ? "write strategy: 'pinned-hash' to pin tenants on top of its buckets"
+      : 'tenants pin on top of hash buckets; reshard to a hash map first';
+  throw new DrizzleShardError(
+    'CONFIG_INVALID',
+    `Invalid shard map: a ${json.strategy} map has no tenant overrides (this one lists some); ${fix}.`,
+    { strategy: json.strategy, reason: 'overrides on a map that does not read them' },
+  );
 }

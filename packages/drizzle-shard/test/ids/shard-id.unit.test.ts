@@ -51,4 +51,25 @@ describe('shard-aware ids', () => {
     );
     expect(() => shardOfId(ShardMap.hash({ shards: 2, buckets: 8192 }), id)).toThrow(/at most 4096 buckets/);
   });
+
+  it('refuses an id whose bucket holds a tenant pinned elsewhere: ids made before the pin carry the bucket, the rows left', () => {
+    const hash = ShardMap.hash({ shards: 4, buckets: 2048 });
+    const tenant = 42;
+    const bucket = hash.bucketOf(tenant, 'int');
+    const owner = hash.shardOfBucket(bucket);
+    const away = (owner + 1) % 4;
+    const oldId = composeShardId({ time: SHARD_ID_EPOCH_MS + 5, bucket, sequence: 1 });
+    expect(shardOfId(hash, oldId)).toBe(owner);
+
+    const pinned = hash.withOverrides([{ key: tenant, shard: away }]);
+    expect(() => shardOfId(pinned, oldId)).toThrow(
+      expect.objectContaining({ code: 'SHARD_ID_AMBIGUOUS', details: { bucket, shards: [owner, away] } }),
+    );
+    // The tenant's new ids carry its own unit; other buckets, and a pin on the bucket's owner, stay routable.
+    const newId = composeShardId({ time: SHARD_ID_EPOCH_MS + 6, bucket: 2048, sequence: 1 });
+    expect(shardOfId(pinned, newId)).toBe(away);
+    const other = composeShardId({ time: SHARD_ID_EPOCH_MS + 6, bucket: (bucket + 1) % 2048, sequence: 1 });
+    expect(shardOfId(pinned, other)).toBe(hash.shardOfBucket((bucket + 1) % 2048));
+    expect(shardOfId(hash.withOverrides([{ key: tenant, shard: owner }]), oldId)).toBe(owner);
+  });
 });

@@ -118,6 +118,15 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
       expect(() => pinned(overrides as TenantOverride[])).toThrow(expect.objectContaining({ code }));
     bad([{ key: 1, shard: 4 }]);
     bad([{ key: 1, shard: -1 }]);
+    // A shard written as a string is named as one, not as the shard it looks like.
+    expect(() => pinned([{ key: 1, shard: '3' } as unknown as TenantOverride])).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('shard "3" is not'),
+      }),
+    );
+    bad([null]);
+    bad({ 0: { key: 1, shard: 0 } });
     bad([{ key: { id: 1 }, shard: 0 }]);
     bad([{ key: 1.5, shard: 0 }]);
     bad([
@@ -132,6 +141,14 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
         details: { override: 0, value: { key: 1, shard: 9 }, reason: expect.stringContaining('0..3') },
       });
     }
+    // Overrides on a map that does not read them would be ignored: tenants silently on their bucket's shard.
+    const hashJson = hash4.toJSON();
+    expect(() => ShardMap.fromJSON({ ...hashJson, overrides: [{ key: 1, shard: 3 }] })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining("'pinned-hash'") }),
+    );
+    expect(() =>
+      ShardMap.fromJSON({ ...ShardMap.modulo(4).toJSON(), overrides: [{ key: 1, shard: 3 }] }),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     // Against a key type: 'acme' is no integer key; 7 and ' 7' are the same integer tenant.
     expect(() => pinned([{ key: 'acme', shard: 0 }]).strategy.checkKeys('int')).toThrow(
       expect.objectContaining({
@@ -189,5 +206,33 @@ describe('pinned-hash: tenants pinned on top of hash buckets', () => {
     expect(() => (s as PinnedHashStrategy).repin([], 2, 'int')).toThrow(
       expect.objectContaining({ code: 'SHARD_MAP_RESIZE' }),
     );
+  });
+
+  it("repins keep each tenant's unit, whatever order the pins are written in (shard-aware ids carry the unit)", () => {
+    const [a, b, c] = [keyOn(0), keyOn(1), keyOn(2)];
+    const before = pinned([
+      { key: a, shard: 3 },
+      { key: b, shard: 3 },
+    ]);
+    const idUnitOfB = before.strategy.unitOf({ kind: 'int', value: BigInt(b) });
+    const next = (before.strategy as PinnedHashStrategy).repin(
+      [
+        { key: String(b), shard: 3 },
+        { key: c, shard: 0 },
+        { key: ` ${a}`, shard: 2 },
+      ],
+      2,
+      'int',
+    ).next;
+    // An id minted for b before the repin still finds b's shard (3), not a's new one (2).
+    expect(next.ownerOfUnit(idUnitOfB)).toBe(3);
+    expect(next.unitOf({ kind: 'int', value: BigInt(b) })).toBe(idUnitOfB);
+    expect(next.toJSON()).toMatchObject({
+      overrides: [
+        { key: a, shard: 2 },
+        { key: b, shard: 3 },
+        { key: c, shard: 0 },
+      ],
+    });
   });
 });

@@ -235,9 +235,20 @@ export function repinPlanFromFleetMap(
   tables: readonly SplitTable[],
 ): ReshardPlan {
   const before = file.previous;
-  const pinned = 'overrides' in file.map && JSON.stringify(file.map.overrides) === JSON.stringify(overrides);
-  const repinned = before && pinned && file.shards.join('\n') === before.shards.join('\n');
-  return repinned
-    ? planRepin({ ...file, ...before, previous: undefined }, overrides, tables)
-    : planRepin(file, overrides, tables);
+  if (before && file.shards.join('\n') === before.shards.join('\n') && 'buckets' in before.map) {
+    // Compared as the repin writes them (tenants pinned before keep their place in the list).
+    const fromBefore = planRepin({ ...file, ...before, previous: undefined }, overrides, tables);
+    const written = fromBefore.map.toJSON();
+    if (
+      'overrides' in file.map &&
+      'overrides' in written &&
+      sameOverrides(file.map.overrides, written.overrides)
+    )
+      return fromBefore;
+  }
+  return planRepin(file, overrides, tables);
 }
+
+const sameOverrides = (a: readonly TenantOverride[], b: readonly TenantOverride[]) =>
+  JSON.stringify(a.map((o) => [String(o.key), o.shard])) ===
+  JSON.stringify(b.map((o) => [String(o.key), o.shard]));
