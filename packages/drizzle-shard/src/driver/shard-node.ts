@@ -24,6 +24,11 @@ export interface ShardNode<TSchema extends Record<string, unknown>> {
   readonly session: Session;
   /** Present when the shard has replicas. */
   readonly replicas?: ReplicaSet;
+  /**
+   * One connection to the primary for the library's own periodic queries (server identity,
+   * the two-phase resolver, replica lag polls), apart from the app's pool: see {@link openShardNode}.
+   */
+  readonly background: Sql;
   /** Every pool of the shard (primary first). */
   readonly clients: readonly Sql[];
 }
@@ -198,9 +203,25 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
       reads: 0,
     };
   });
+  // The library's own periodic queries get a connection of their own. Sent on the app's pool,
+  // one arriving while a statement runs opens a second connection, and from then on postgres.js
+  // (3.4.x) pays for every query ever run: its queue of idle connections only empties its
+  // backing array when drained, and each query scans that array (`Queue.remove` → `indexOf`).
+  // A sequential app never drains two idle connections, so each query cost more than the last
+  // (cached point read 0.75× plain drizzle instead of 0.43× after a resolver pass had raced one).
+  const background = openPool(
+    shardConfig.primary,
+    config as ShardedDrizzleConfig<Record<string, unknown>>,
+    'primary',
+    noticesOf(`shard${shard}/primary`),
+    `shards[${shard}].primary`,
+    1,
+  );
+  // The same type parsers and serializers as the app's pool (timestamps as strings, '-infinity').
+  drizzle(background);
   let replicas: ReplicaSet | undefined;
   if (replicaNodes.length > 0) {
-    replicas = new ReplicaSet(shard, primary.client, primary.session, replicaNodes, replicaOptions, events);
+    replicas = new ReplicaSet(shard, background, primary.session, replicaNodes, replicaOptions, events);
     primary.session.routing = new ShardRouting(replicas);
   }
   const db = new PostgresJsDatabase(
@@ -215,6 +236,7 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     db,
     session: primary.session,
     replicas,
-    clients: [primary.client, ...replicaNodes.flatMap((r) => [r.client, r.probeClient])],
+    background,
+    clients: [primary.client, background, ...replicaNodes.flatMap((r) => [r.client, r.probeClient])],
   };
 }

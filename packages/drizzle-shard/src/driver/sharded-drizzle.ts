@@ -191,7 +191,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   const keyType = schemaKeyType(config.schema);
 
   const verify = serverIdentityCheck(
-    nodes.map((n) => n.client),
+    nodes.map((n) => n.background),
     twoPhase.stepTimeoutMs,
   );
   const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
@@ -224,7 +224,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
   const resolver = startTwoPhaseResolver(
-    nodes.map((n) => n.client),
+    nodes.map((n) => n.background),
     twoPhase,
     events,
   );
@@ -278,7 +278,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     },
     recoverPreparedTransactions: (options) =>
       recoverPreparedTransactions(
-        nodes.map((n) => n.client),
+        nodes.map((n) => n.background),
         { stepTimeoutMs: twoPhase.stepTimeoutMs, ...options },
       ),
     close: async (options) => {

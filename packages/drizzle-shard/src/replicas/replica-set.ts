@@ -40,6 +40,7 @@ export class ReplicaSet {
 
   constructor(
     readonly shard: number,
+    /** The primary's connection for lag polls (the shard's background one, not the app's pool). */
     readonly primaryClient: Sql,
     readonly primary: Session,
     readonly replicas: readonly ReplicaNode[],
