@@ -208,7 +208,9 @@ export class NodeSession<
     const routing = this.inTransaction ? undefined : this.routing;
     if (routing && isPlainRead(plan)) return routing.read((session) => session.rawArrays(query, params));
     this.logger.logQuery(query.sql, params);
-    return this.statements.unsafe(query.sql, params, { prepare: this.cachesStatements }).values();
+    return Promise.resolve(
+      this.statements.unsafe(query.sql, params, { prepare: this.cachesStatements }).values(),
+    );
   }
 
   override transaction<T>(
