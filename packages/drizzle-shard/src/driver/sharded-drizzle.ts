@@ -190,7 +190,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   const schemaConfig = relational.schema ? relational : undefined;
   const keyType = schemaKeyType(config.schema);
 
-  const verify = serverIdentityCheck(
+  const identity = serverIdentityCheck(
     nodes.map((n) => n.background),
     twoPhase.stepTimeoutMs,
   );
@@ -202,7 +202,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       nodes as ShardNode<Record<string, unknown>>[],
       options ?? config.fanout ?? {},
       twoPhase,
-      verify,
+      () => identity.verified(),
       config.debug?.parameters === true,
     );
     const routed = routeCount(
@@ -273,7 +273,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     events,
     replicaStatus: () => nodes.flatMap((n) => (n.replicas ? [n.replicas.status()] : [])),
     ready: async () => {
-      await verify();
+      await identity.settled();
       await Promise.all(nodes.map((n) => n.replicas?.ready));
     },
     recoverPreparedTransactions: (options) =>
