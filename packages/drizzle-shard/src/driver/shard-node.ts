@@ -2,6 +2,7 @@ import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Notice, type Sql } from 'postgres';
 import type { RoutingDialect } from '../drizzle/routing-dialect.ts';
 import {
+  installDrizzleTypes,
   openNodeSession,
   type RelationalSchema,
   type ShardSession,
@@ -27,6 +28,11 @@ export interface ShardNode<TSchema extends Record<string, unknown>> {
   readonly relational: RelationalSchema | undefined;
   /** Present when the shard has replicas. */
   readonly replicas?: ReplicaSet<ShardSession>;
+  /**
+   * One connection to the primary for the library's own periodic queries (server identity,
+   * the two-phase resolver, replica lag polls), apart from the app's pool: see {@link openShardNode}.
+   */
+  readonly background: Sql;
   /** Every pool of the shard (primary first). */
   readonly clients: readonly Sql[];
 }
@@ -183,9 +189,25 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
       reads: 0,
     };
   });
+  // The library's own periodic queries get a connection of their own. Sent on the app's pool,
+  // one arriving while a statement runs opens a second connection, and from then on postgres.js
+  // (3.4.x) pays for every query ever run: its queue of idle connections only empties its
+  // backing array when drained, and each query scans that array (`Queue.remove` → `indexOf`).
+  // A sequential app never drains two idle connections, so each query cost more than the last
+  // (cached point read 0.75× plain drizzle instead of 0.43× after a resolver pass had raced one).
+  const background = openPool(
+    shardConfig.primary,
+    config as ShardedDrizzleConfig<Record<string, unknown>>,
+    'primary',
+    noticesOf(`shard${shard}/primary`),
+    `shards[${shard}].primary`,
+    1,
+  );
+  // The same type parsers and serializers as the app's pool (timestamps as strings, '-infinity').
+  installDrizzleTypes(background);
   let replicas: ReplicaSet<ShardSession> | undefined;
   if (replicaNodes.length > 0) {
-    replicas = new ReplicaSet(shard, primary.client, primary.session, replicaNodes, replicaOptions, events);
+    replicas = new ReplicaSet(shard, background, primary.session, replicaNodes, replicaOptions, events);
     primary.session.routing = new ShardRouting(replicas);
   }
   const db = shardDatabase<TSchema>(
@@ -201,6 +223,7 @@ export function openShardNode<TSchema extends Record<string, unknown>>(
     session: primary.session,
     relational: primary.relational,
     replicas,
-    clients: [primary.client, ...replicaNodes.flatMap((r) => [r.client, r.probeClient])],
+    background,
+    clients: [primary.client, background, ...replicaNodes.flatMap((r) => [r.client, r.probeClient])],
   };
 }

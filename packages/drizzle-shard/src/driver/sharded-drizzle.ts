@@ -185,8 +185,8 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   };
   const keyType = schemaKeyType(config.schema);
 
-  const verify = serverIdentityCheck(
-    nodes.map((n) => n.client),
+  const identity = serverIdentityCheck(
+    nodes.map((n) => n.background),
     twoPhase.stepTimeoutMs,
   );
   const routedDb = (mode: 'router' | 'fanout', options?: FanoutOptions) => {
@@ -196,7 +196,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
       nodes as ShardNode<Record<string, unknown>>[],
       options ?? config.fanout ?? {},
       twoPhase,
-      verify,
+      () => identity.verified(),
       config.debug?.parameters === true,
     );
     return routedDatabase<TSchema>({
@@ -212,7 +212,7 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
   };
   const db = routedDb('router') as ShardedDatabase<TSchema>;
   const resolver = startTwoPhaseResolver(
-    nodes.map((n) => n.client),
+    nodes.map((n) => n.background),
     twoPhase,
     events,
   );
@@ -261,12 +261,12 @@ export function shardedDrizzle<TSchema extends Record<string, unknown>>(
     events,
     replicaStatus: () => nodes.flatMap((n) => (n.replicas ? [n.replicas.status()] : [])),
     ready: async () => {
-      await verify();
+      await identity.settled();
       await Promise.all(nodes.map((n) => n.replicas?.ready));
     },
     recoverPreparedTransactions: (options) =>
       recoverPreparedTransactions(
-        nodes.map((n) => n.client),
+        nodes.map((n) => n.background),
         { stepTimeoutMs: twoPhase.stepTimeoutMs, ...options },
       ),
     close: async (options) => {

@@ -7,11 +7,11 @@ import type {
   PreparedQueryConfig,
   SelectedFieldsOrdered,
 } from 'drizzle-orm/pg-core';
-import { PostgresJsPreparedQuery, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import type { RelationalSchemaConfig, TablesRelationalConfig } from 'drizzle-orm/relations';
 import type { Sql, TransactionSql } from 'postgres';
-import { redactError } from '../redact-error.ts';
 import { DelegatingPreparedQuery } from './delegating-query.ts';
+import { NodePreparedQuery, type NodeStatementOptions } from './node-prepared-query.ts';
 import type { RoutingDialect } from './routing-dialect.ts';
 import { cachingClient, mayChangeSchema, type StatementClient, schemaEpoch } from './statement-cache.ts';
 import type { StatementPlan } from './statement-plan.ts';
@@ -73,6 +73,8 @@ export class NodeSession<
   static override readonly [entityKind]: string = 'DrizzleShardNodeSession';
   /** The client cached statements run on (re-prepared after DDL, retried unprepared on refusal). */
   private readonly statements: StatementClient;
+  /** What this node's statements do besides drizzle's execution: [other statements, possible DDL]. */
+  private readonly statementOptions: readonly [NodeStatementOptions, NodeStatementOptions];
 
   constructor(
     client: Sql | TransactionSql,
@@ -88,6 +90,11 @@ export class NodeSession<
       cache: nodeOptions.cache,
     });
     this.statements = inTransaction ? (client as unknown as StatementClient) : cachingClient(client as Sql);
+    const showParameters = nodeOptions.showParameters ?? false;
+    this.statementOptions = [
+      { showParameters, changesSchema: false },
+      { showParameters, changesSchema: true },
+    ];
   }
 
   override prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
@@ -124,18 +131,9 @@ export class NodeSession<
     args: PreparedArgs,
     plan?: StatementPlan,
   ): PgPreparedQuery<T> {
-    if (!plan && mayChangeSchema(query.sql))
-      return bumpsSchemaEpoch(this.prepareRouted<T>(query, args, plan));
-    return this.prepareRouted<T>(query, args, plan);
-  }
-
-  private prepareRouted<T extends PreparedQueryConfig>(
-    query: Query,
-    args: PreparedArgs,
-    plan: StatementPlan | undefined,
-  ): PgPreparedQuery<T> {
+    const changesSchema = !plan && mayChangeSchema(query.sql);
     const routing = this.inTransaction ? undefined : this.routing;
-    if (!routing) return this.prepareHere<T>(query, args);
+    if (!routing) return this.prepareHere<T>(query, args, changesSchema);
     if (isPlainRead(plan)) {
       return new DelegatingPreparedQuery<T>(
         query,
@@ -150,7 +148,7 @@ export class NodeSession<
       args.metadata,
       async (placeholders, joins) => {
         const tracks = routing.tracksWrites();
-        const result = await this.executeHere<T>(query, args, placeholders, joins);
+        const result = await this.executeHere<T>(query, args, placeholders, joins, changesSchema);
         if (tracks) await routing.afterWrite();
         return result;
       },
@@ -164,8 +162,9 @@ export class NodeSession<
     args: PreparedArgs,
     placeholders: Record<string, unknown>,
     joins: Record<string, boolean> | undefined,
+    changesSchema = false,
   ): Promise<T['execute']> {
-    const prepared = this.prepareHere<T>(query, args) as PgPreparedQuery<T> & {
+    const prepared = this.prepareHere<T>(query, args, changesSchema) as PgPreparedQuery<T> & {
       joinsNotNullableMap?: Record<string, boolean>;
     };
     prepared.joinsNotNullableMap = joins;
@@ -176,8 +175,9 @@ export class NodeSession<
   prepareHere<T extends PreparedQueryConfig = PreparedQueryConfig>(
     query: Query,
     args: PreparedArgs,
+    changesSchema = false,
   ): PgPreparedQuery<T> {
-    const prepared = new PostgresJsPreparedQuery<T>(
+    const prepared = new NodePreparedQuery<T>(
       this.statements as unknown as Sql,
       query.sql,
       query.params,
@@ -189,8 +189,9 @@ export class NodeSession<
       args.arrayMode,
       args.name !== undefined || this.cachesStatements,
       args.mapper as never,
-    ) as PgPreparedQuery<T>;
-    return redacting(prepared, this.nodeOptions.showParameters ?? false);
+    );
+    prepared.statementOptions = this.statementOptions[changesSchema ? 1 : 0];
+    return prepared as PgPreparedQuery<T>;
   }
 
   /**
@@ -208,7 +209,9 @@ export class NodeSession<
     const routing = this.inTransaction ? undefined : this.routing;
     if (routing && isPlainRead(plan)) return routing.read((session) => session.rawArrays(query, params));
     this.logger.logQuery(query.sql, params);
-    return this.statements.unsafe(query.sql, params, { prepare: this.cachesStatements }).values();
+    return Promise.resolve(
+      this.statements.unsafe(query.sql, params, { prepare: this.cachesStatements }).values(),
+    );
   }
 
   override transaction<T>(
@@ -240,29 +243,6 @@ export class NodeSession<
       return value;
     });
   }
-}
-
-/**
- * Errors of a statement run on this node carry no parameter values (row data, keys): the same
- * redaction as routed and fan-out statements, so shard-bound dbs and transactions match them.
- */
-function redacting<T extends PreparedQueryConfig>(
-  prepared: PgPreparedQuery<T>,
-  showParameters: boolean,
-): PgPreparedQuery<T> {
-  const redact = (error: unknown): never => {
-    throw redactError(error, showParameters);
-  };
-  const execute = prepared.execute.bind(prepared);
-  prepared.execute = (placeholders) => execute(placeholders).catch(redact);
-  return prepared;
-}
-
-/** A raw statement that may be DDL: once it has run, cached statements are prepared anew. */
-function bumpsSchemaEpoch<T extends PreparedQueryConfig>(prepared: PgPreparedQuery<T>): PgPreparedQuery<T> {
-  const execute = prepared.execute.bind(prepared);
-  prepared.execute = (placeholders) => execute(placeholders).finally(() => schemaEpoch.bump());
-  return prepared;
 }
 
 /** drizzle's postgres.js transaction whose savepoints keep the node session (and its guard). */

@@ -64,23 +64,17 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
     const { plan, executor } = this;
     const shards = executor.targets(plan, placeholderValues);
     await executor.verified();
-    const write = {
-      args: this.args,
-      placeholders: placeholderValues,
-      queryFor: (shard: number) =>
-        (plan?.route.kind === 'split' && plan.route.queries.get(shard)) || this.compiled,
-    };
     if (plan?.route.kind === 'reference-write') {
-      const [first] = await executor.writeAcross({ ...write, shards, what: 'A reference-table write' });
+      const [first] = await executor.writeAcross(
+        this.work(plan, shards, placeholderValues, 'A reference-table write'),
+      );
       return first as T['execute'];
     }
     if (plan && isWrite(plan) && (shards.length > 1 || plan.route.kind === 'split')) {
       // All-or-nothing: a write whose rows live on several shards commits on all of them or none.
-      const results = await executor.writeAcross({
-        ...write,
-        shards,
-        what: `A ${plan.statement} spanning shards`,
-      });
+      const results = await executor.writeAcross(
+        this.work(plan, shards, placeholderValues, `A ${plan.statement} spanning shards`),
+      );
       return concatResults(results) as T['execute'];
     }
     const merge = plan?.merge;
@@ -104,6 +98,23 @@ export class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPrepar
       return this.runOn(shard, query, placeholderValues);
     });
     return withFanoutInfo(concatResults(results.values), results.failed) as T['execute'];
+  }
+
+  /** A write on several shards at once (built only for those, not for every statement). */
+  private work(
+    plan: StatementPlan,
+    shards: number[],
+    placeholders: Record<string, unknown>,
+    what: string,
+  ): TwoPhaseWork {
+    return {
+      args: this.args,
+      placeholders,
+      queryFor: (shard: number) =>
+        (plan.route.kind === 'split' && plan.route.queries.get(shard)) || this.compiled,
+      shards,
+      what,
+    };
   }
 
   private runOn(shard: number, query: Query, placeholders: Record<string, unknown>): Promise<T['execute']> {

@@ -47,6 +47,11 @@ export function shardDialect(shardMap: ShardMap, casing: Casing | undefined): Ro
   return new RoutingDialect('bound', shardMap, { casing });
 }
 
+/** Installs drizzle's type parsers and serializers on `client` (as drizzle() does), for a pool the library queries itself. */
+export function installDrizzleTypes(client: Sql): void {
+  drizzle(client);
+}
+
 /**
  * A node session (statement caching, guard, shard-scoped cache) on `client`, and the relational
  * schema drizzle extracted. drizzle() also installs its type parsers on the client.

@@ -49,10 +49,11 @@ function isStaleTypeError(error: unknown): boolean {
 }
 
 type Rows = Awaited<ReturnType<Sql['unsafe']>>;
+type PendingQuery = ReturnType<Sql['unsafe']>;
 
 /** The part of a postgres.js query that drizzle's prepared query uses. */
 export interface StatementQuery extends PromiseLike<Rows> {
-  values(): Promise<unknown[][]>;
+  values(): PromiseLike<unknown[][]>;
 }
 
 /** The part of a postgres.js client that drizzle's prepared query uses. */
@@ -61,27 +62,56 @@ export interface StatementClient {
 }
 
 /**
+ * A cached statement that runs again unprepared when the server refuses it. It hands the
+ * caller's callbacks straight to the postgres.js query (one `then`, as a plain `await` of the
+ * query does), so the usual path costs one object more than drizzle's own.
+ */
+class RetryingStatement implements StatementQuery {
+  private rawValues = false;
+
+  constructor(
+    private readonly client: Sql,
+    private readonly query: PendingQuery,
+    private readonly text: string,
+    private readonly params: unknown[] | undefined,
+  ) {}
+
+  values(): PromiseLike<unknown[][]> {
+    this.query.values();
+    this.rawValues = true;
+    return this as PromiseLike<unknown> as PromiseLike<unknown[][]>;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: drizzle awaits the query itself
+  then<A = Rows, B = never>(
+    onfulfilled?: ((rows: Rows) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): PromiseLike<A | B> {
+    const retry = (error: unknown): PromiseLike<A | B> => {
+      if (!isStaleTypeError(error)) return Promise.reject(error).then(undefined, onrejected);
+      const again = this.client.unsafe(this.text, this.params as never[], { prepare: false });
+      return (this.rawValues ? again.values() : again).then(onfulfilled, onrejected) as PromiseLike<A | B>;
+    };
+    return this.query.then(onfulfilled, retry) as PromiseLike<A | B>;
+  }
+}
+
+/**
  * A client whose prepared statements are re-prepared after this process's DDL and run again
  * unprepared when the server refuses them. Only for statements outside a transaction: there an
  * error has already aborted the transaction.
  */
 export function cachingClient(client: Sql): StatementClient {
-  const plain = (query: string, params: unknown[] | undefined, options?: { prepare?: boolean }) =>
-    client.unsafe(query, params as never[], options);
   return {
     unsafe(query, params, options) {
-      if (!options?.prepare) return plain(query, params, options);
+      if (!options?.prepare) return client.unsafe(query, params as never[], options);
       const tagged = epoch === 0 ? query : `${query} /*schema ${epoch}*/`;
-      const run = <T>(read: (q: ReturnType<Sql['unsafe']>) => PromiseLike<T>): Promise<T> =>
-        Promise.resolve(read(plain(tagged, params, { prepare: true }))).catch((error: unknown) => {
-          if (!isStaleTypeError(error)) throw error;
-          return read(plain(query, params, { prepare: false }));
-        });
-      return {
-        values: () => run((q) => q.values() as PromiseLike<unknown[][]>),
-        // biome-ignore lint/suspicious/noThenProperty: drizzle awaits the query itself
-        then: (onfulfilled, onrejected) => run((q) => q).then(onfulfilled, onrejected),
-      };
+      return new RetryingStatement(
+        client,
+        client.unsafe(tagged, params as never[], { prepare: true }),
+        query,
+        params,
+      );
     },
   };
 }

@@ -37,6 +37,7 @@ export class ReplicaSet<TSession> {
 
   constructor(
     readonly shard: number,
+    /** The primary's connection for lag polls (the shard's background one, not the app's pool). */
     readonly primaryClient: Sql,
     readonly primary: TSession,
     readonly replicas: readonly ReplicaNode<TSession>[],
